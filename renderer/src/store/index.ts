@@ -1,0 +1,18 @@
+import { create } from 'zustand';
+import { createConnectionSlice } from './connection-slice.js';
+import { createJobsSlice } from './jobs-slice.js';
+import { createLabsSlice } from './labs-slice.js';
+import { createNodesSlice } from './nodes-slice.js';
+import type { AppState } from './types.js';
+import { createUiSlice } from './ui-slice.js';
+
+export type { AppState } from './types.js';
+export { findNode } from './nodes-slice.js';
+
+export const useApp = create<AppState>()((...a) => ({
+  ...createUiSlice(...a),
+  ...createConnectionSlice(...a),
+  ...createLabsSlice(...a),
+  ...createNodesSlice(...a),
+  ...createJobsSlice(...a),
+}));
