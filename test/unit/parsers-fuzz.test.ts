@@ -7,20 +7,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { PARSERS, TOOLS, type ToolName } from '../../shared/parsers/index.js';
 import { parseIostatReports } from '../../shared/parsers/iostat.js';
 import { ToolParseError } from '../../shared/parsers/errors.js';
+import { mulberry32 as rng } from '../helpers/prng.js';
 
 const CASES_PER_TOOL = 3000;
 const SEED = Number(process.env.IOVLAB_FUZZ_SEED ?? 20101);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GARBAGE = ['NaN', 'nan', 'inf', 'Infinity', '-1', '-0.5', '1e999', '1e-400', '', 'x', '0x10', '99999999999999999999999', '1,5', '.', '--', '1.2.3', '⁴²'];
 const CHARS = '0123456789.,-+eE :;/{}[]"\n\tabcxyzKMGB%()';

@@ -7,21 +7,11 @@ import { readFileSync } from 'node:fs';
 import { nodeFactsSchema } from '../../shared/probe/facts-schema.js';
 import { parseProbeOutput } from '../../shared/probe/parse.js';
 import { isAppError } from '../../shared/result.js';
+import { mulberry32 as prng } from '../helpers/prng.js';
 
 const FIXTURES = ['debian12-sh.txt', 'debian12-sparse-path.txt', 'old-lsblk.txt', 'lsblk-pairs.txt', 'garbled.txt'];
 const texts = FIXTURES.map((f) => readFileSync(new URL(`../fixtures/probe/${f}`, import.meta.url), 'utf8'));
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY = ['@', ':', '\n', '\r', '"', '{', '}', '[', ']', '=', '\\', '\0', '-', '9', ' ', '\t', 'é', '\u{1F4A5}', '@@IOVLAB:', 'null', '1e400', '-1'];
 const MARKERS = ['@@IOVLAB:section:lsblk@@', '@@IOVLAB:section:tool.fio@@', '@@IOVLAB:section:nics@@', '@@IOVLAB:error:boom@@', '@@IOVLAB:end@@', '@@IOVLAB:probe:99@@', '@@IOVLAB:probe:x@@', '@@IOVLAB:section:@@', '@@IOVLAB:zzz@@'];

@@ -5,22 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AppError } from '../../shared/result.js';
 import { shJoin, shQuote } from '../../electron/core/ssh/quote.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const SEED = Number(process.env.IOVLAB_FUZZ_SEED ?? Date.now() % 2 ** 31);
 const COUNT = 3000;
 const HOSTILE = ["'", '"', '$(', ')', '`', ';', '\n', '|', '&', '\\', '$', '!', '*', '?', '~', '#', '{', '}', "'\\''", '$((1+1))', '${IFS}', '>', '<', '\r', '\t', ' ', '--', '-n', '%s', '\\0'];
 const EMOJI = ['\u{1F600}', '\u{1F9EA}', '\u00e9', '\u4e2d', '\u0301', '\u202e'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomStrings(): string[] {
   const rnd = mulberry32(SEED);
