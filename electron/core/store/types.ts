@@ -4,6 +4,7 @@
 import type { Role } from '../../../shared/roles.js';
 import type { AuthKind, HostKey, Lab, LabNode } from '../../../shared/model.js';
 import type { NodeFacts, ProbeRecord } from '../../../shared/facts.js';
+import type { RunStore } from './run-types.js';
 
 export interface NewNode {
   labId: number;
@@ -26,7 +27,7 @@ export interface Store {
     get(labId: number): Lab; // NOT_FOUND
     findByName(name: string): Lab | null;
     create(name: string, description: string): Lab; // ALREADY_EXISTS on duplicate name
-    delete(labId: number): void; // cascades to nodes, host keys, probes, secrets
+    delete(labId: number): void; // cascades to nodes, host keys, probes, secrets, runs
   };
   nodes: {
     get(nodeId: number): LabNode; // NOT_FOUND
@@ -50,5 +51,7 @@ export interface Store {
     get(nodeId: number): Buffer | null;
     delete(nodeId: number): void;
   };
+  /** Benchmark runs, their steps and host iostat samples (./runs.ts). */
+  runs: RunStore;
   close(): void;
 }

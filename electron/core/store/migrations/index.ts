@@ -4,5 +4,6 @@ import { migration as labsAndNodes } from './0001-labs-and-nodes.js';
 import { migration as hostKeys } from './0002-host-keys.js';
 import { migration as probes } from './0003-probes.js';
 import { migration as secrets } from './0004-secrets.js';
+import { migration as runs } from './0005-runs.js';
 
-export const MIGRATIONS: readonly Migration[] = [labsAndNodes, hostKeys, probes, secrets];
+export const MIGRATIONS: readonly Migration[] = [labsAndNodes, hostKeys, probes, secrets, runs];
