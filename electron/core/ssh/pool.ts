@@ -88,7 +88,12 @@ function handshake(h: Handshake, sock: Duplex | undefined, timeoutMs: number, vi
       else if (h.ep.trustedFingerprint !== fingerprint) hostKeyError = hostKeyChanged(ep, h.ep.trustedFingerprint, fingerprint, keyType);
       return hostKeyError === null;
     };
-    client.on('ready', () => settle(null));
+    client.on('ready', () => {
+      // Short commands are request/response over one socket: Nagle's algorithm would hold each
+      // small packet back ~25-40 ms waiting for an ACK (bench/control-plane.ts measures it).
+      client.setNoDelay(true);
+      settle(null);
+    });
     client.on('error', (err) => {
       if (h.mode === 'scan' && scanned) return settle(null);
       settle(hostKeyError ?? mapConnectError(err, ep, timeoutMs, via));
