@@ -1,0 +1,138 @@
+// Fidelity: does iovlab measure what a sysadmin measures by hand? The same dd and fio command
+// lines (built by the same code, minus iovlab's IOVLAB_RUN tag) run by hand over plain OpenSSH
+// and through an iovlab run (with its host iostat sampler and watchdog running alongside),
+// interleaved (ABBA order against drift), on the namespace lab's back-end node. Both sides
+// get the same surroundings: a `sync` before each measurement, and the test file removed after
+// it (iovlab removes its test files at the end of a run; with online discard a removal costs
+// the next measurement, so by hand does the same). The target lives on a RAM-backed loop device
+// (ext4 on /dev/shm, still a block device iostat reports) so that the comparison measures the
+// harness, not the noise of a shared virtual disk; `disk` as the third argument uses /var/tmp.
+// Goal: the median bandwidth ratio iovlab / by hand within 0.97–1.03 for every workload.
+// Run as root: node --import tsx bench/fidelity.ts [size=256M] [rounds=5] [ram|disk]
+import { execFile, execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { median } from 'simple-statistics';
+import { buildWorkloadCommand, commandArgv } from '../shared/bench/commands.js';
+import { metricOf } from '../shared/bench/metric.js';
+import { parsePlan, type Plan } from '../shared/bench/plan.js';
+import { PARSERS, type ToolName, type ToolResults } from '../shared/parsers/index.js';
+import { shJoin } from '../electron/core/ssh/quote.js';
+import { netnsUnavailableReason, startNsLab, type NsLab } from '../test/helpers/netns-lab.js';
+import { openBenchLab, type BenchLab } from '../test/helpers/bench-lab.js';
+
+const SIZE = process.argv[2] ?? '256M';
+const ROUNDS = Math.max(1, Number(process.argv[3] ?? 5));
+const LOW = 0.97;
+const HIGH = 1.03;
+const ON_DISK = process.argv[4] === 'disk';
+const dir = `/var/tmp/iovlab/fidelity-${process.pid}`;
+const ramImage = `/dev/shm/iovlab-fidelity-${process.pid}.img`;
+
+function sh(cmd: string): string {
+  return execFileSync('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+}
+
+/** ext4 on a loop device over a tmpfs file, mounted where the target lives; returns the undo. */
+function ramDisk(): () => void {
+  sh(`mkdir -p ${dir} && truncate -s 2G ${ramImage}`);
+  const loop = sh(`losetup -f --show ${ramImage}`);
+  sh(`mkfs.ext4 -q ${loop} && mount ${loop} ${dir}`);
+  return () => {
+    sh(`umount ${dir}; losetup -d ${loop}; rm -f ${ramImage}`);
+  };
+}
+
+function planFor(workloads: object[]): Plan {
+  return parsePlan({ name: 'fidelity', repeats: 1, targets: [{ name: 'f', node: 'back', kind: 'file', path: `${dir}/f.dat` }], workloads });
+}
+
+/** FIDELITY_ONLY=fio-write,dd-read narrows the comparison to some workloads. */
+const ONLY = process.env.FIDELITY_ONLY?.split(',');
+const WORKLOADS = [
+  { id: 'dd-write', tool: 'dd', op: 'write', size: SIZE, blockSize: '64k', mode: 'fdatasync' },
+  { id: 'dd-read', tool: 'dd', op: 'read', size: SIZE, blockSize: '64k', mode: 'direct' },
+  { id: 'fio-write', tool: 'fio', op: 'write', size: SIZE, blockSize: '64k' },
+  { id: 'fio-read', tool: 'fio', op: 'read', size: SIZE, blockSize: '64k' },
+].filter((w) => !ONLY || ONLY.includes(w.id));
+
+function ssh(lab: NsLab, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const args = ['-i', lab.userKeyPath, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `root@${lab.backPrivateIp}`, command];
+  return new Promise((resolve) => {
+    execFile('ssh', args, { maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+async function byHand(lab: NsLab, workload: object): Promise<number> {
+  const plan = planFor([workload]);
+  const w = plan.workloads[0];
+  if (!w) throw new Error('no workload');
+  const cmd = buildWorkloadCommand(w, plan.targets[0]);
+  await ssh(lab, `mkdir -p ${dir}`);
+  for (const prep of cmd.prepare ?? []) await ssh(lab, shJoin(commandArgv(prep)));
+  await ssh(lab, 'sync');
+  const r = await ssh(lab, shJoin(commandArgv(cmd)));
+  if (r.code !== 0) throw new Error(`by hand: ${cmd.tool} failed: ${r.stderr}`);
+  await ssh(lab, shJoin(['rm', '-f', '--', `${dir}/f.dat`]));
+  const text = cmd.output === 'stderr' ? r.stderr : r.stdout;
+  const tool = cmd.tool as ToolName;
+  const metric = metricOf(tool, PARSERS[tool](text) as ToolResults[ToolName], w);
+  if (!metric) throw new Error('no metric');
+  return metric.value;
+}
+
+async function viaIovlab(lab: NsLab, bench: BenchLab, workload: object): Promise<number> {
+  await ssh(lab, 'sync');
+  const { runId, jobId } = await bench.call('run.start', { labId: bench.labId, plan: { name: 'fidelity', repeats: 1, targets: [{ name: 'f', node: 'back', kind: 'file', path: `${dir}/f.dat` }], workloads: [workload] } });
+  const outcome = await bench.backend.waitForJob(jobId);
+  const step = (await bench.call('run.get', { runId })).steps[0];
+  if (!outcome.ok || !step?.metric) throw new Error(`iovlab run ${runId} failed: ${JSON.stringify(outcome)} ${step?.error ?? ''}`);
+  return step.metric.value;
+}
+
+async function main(): Promise<void> {
+  const reason = netnsUnavailableReason();
+  if (reason) {
+    console.log(`fidelity: skipped: ${reason}`);
+    return;
+  }
+  const lab = await startNsLab();
+  const bench = await openBenchLab(lab, 'fidelity');
+  const undoRam = ON_DISK ? () => undefined : ramDisk();
+  const figures = new Map<string, { hand: number[]; iovlab: number[] }>(WORKLOADS.map((w) => [w.id, { hand: [], iovlab: [] }]));
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const w of WORKLOADS) {
+        const f = figures.get(w.id) as { hand: number[]; iovlab: number[] };
+        const order = round % 2 === 1 ? ['hand', 'iovlab'] : ['iovlab', 'hand'];
+        for (const who of order) {
+          if (who === 'hand') f.hand.push(await byHand(lab, w));
+          else f.iovlab.push(await viaIovlab(lab, bench, w));
+        }
+      }
+      console.error(`round ${round}/${ROUNDS} done`);
+    }
+  } finally {
+    await bench.backend.close();
+    await lab.stop();
+    undoRam();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(bench.dataDir, { recursive: true, force: true });
+  }
+  console.log(`fidelity: ${SIZE} per run on ${ON_DISK ? 'the disk under /var/tmp' : 'a RAM-backed loop device'}, ${ROUNDS} interleaved rounds, medians in MB/s (10^6 B/s)`);
+  console.log('workload     by hand    iovlab   ratio  paired  verdict');
+  let allOk = true;
+  for (const [id, f] of figures) {
+    const hand = median(f.hand);
+    const iov = median(f.iovlab);
+    const ratio = iov / hand;
+    // Same-round pairs cancel slow drift of the machine; a systematic harness cost shows in both.
+    const paired = median(f.iovlab.map((v, i) => v / (f.hand[i] ?? NaN)));
+    const ok = ratio >= LOW && ratio <= HIGH;
+    allOk &&= ok;
+    console.log(`${id.padEnd(10)} ${hand.toFixed(1).padStart(9)} ${iov.toFixed(1).padStart(9)} ${ratio.toFixed(3).padStart(7)} ${paired.toFixed(3).padStart(7)}  ${ok ? 'ok' : `OUTSIDE ${LOW}-${HIGH}`}`);
+  }
+  console.log(`raw: ${JSON.stringify(Object.fromEntries(figures))}`);
+  console.log(allOk ? 'fidelity: every ratio within 0.97-1.03' : 'fidelity: some ratios outside 0.97-1.03 (see above; a noisy disk needs more rounds or a larger size)');
+}
+
+await main();
