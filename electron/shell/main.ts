@@ -8,7 +8,7 @@ import { CALL_CHANNEL, EVENT_CHANNEL } from './ipc-protocol.js';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
 const APP_ORIGIN = 'app://iovlab';
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
