@@ -33,7 +33,14 @@ export function schemaVersion(db: BetterSqlite3.Database): number {
 export function migrate(db: BetterSqlite3.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
   assertWellFormed(migrations);
   const latest = migrations.length;
-  const from = schemaVersion(db);
+  // Read the version and the migration records in one read transaction: another process may be
+  // migrating the same fresh file right now, and mixing its before and after would look like
+  // an inconsistent history.
+  const from = db.transaction(() => {
+    const version = schemaVersion(db);
+    if (version <= latest) verifyApplied(db, file, version, migrations);
+    return version;
+  })();
   if (from > latest) {
     throw new AppError(
       'DB_TOO_NEW',
@@ -42,7 +49,6 @@ export function migrate(db: BetterSqlite3.Database, file: string, migrations: re
       { file, schemaVersion: from, supportedVersion: latest },
     );
   }
-  verifyApplied(db, file, from, migrations);
 
   const pending = migrations.slice(from);
   if (pending.length === 0) return { from, to: from, applied: [] };
