@@ -3,6 +3,8 @@ import { createConnectionSlice } from './connection-slice.js';
 import { createJobsSlice } from './jobs-slice.js';
 import { createLabsSlice } from './labs-slice.js';
 import { createNodesSlice } from './nodes-slice.js';
+import { createReportSlice } from './report-slice.js';
+import { createRunsSlice } from './runs-slice.js';
 import type { AppState } from './types.js';
 import { createUiSlice } from './ui-slice.js';
 
@@ -15,4 +17,6 @@ export const useApp = create<AppState>()((...a) => ({
   ...createLabsSlice(...a),
   ...createNodesSlice(...a),
   ...createJobsSlice(...a),
+  ...createReportSlice(...a),
+  ...createRunsSlice(...a),
 }));

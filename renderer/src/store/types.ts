@@ -6,6 +6,8 @@ import type { AppInfo, ExperimentReadiness, HostKeyScan, JobProgress, Lab, LabNo
 import type { ProbeRecord } from '../../../shared/facts.js';
 import type { ApiError, Result } from '../../../shared/result.js';
 import type { ConnectionStatus } from '../api/client.js';
+import type { ReportSlice } from './report-slice.js';
+import type { RunsSlice } from './runs-slice.js';
 
 export interface Alert {
   id: number;
@@ -64,5 +66,5 @@ export interface JobsSlice {
   jobProgress(progress: JobProgress): void;
 }
 
-export type AppState = UiSlice & ConnectionSlice & LabsSlice & NodesSlice & JobsSlice;
+export type AppState = UiSlice & ConnectionSlice & LabsSlice & NodesSlice & JobsSlice & ReportSlice & RunsSlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;

@@ -8,6 +8,9 @@ export function Header() {
   const lab = useApp((s) => s.labs.find((l) => l.id === s.currentLabId));
   const currentLabId = useApp((s) => s.currentLabId);
   const openLab = useApp((s) => s.openLab);
+  const reportOpen = useApp((s) => s.reportOpen);
+  const openReport = useApp((s) => s.openReport);
+  const closeReport = useApp((s) => s.closeReport);
   return (
     <header className="topbar">
       <div className="brand">
@@ -15,10 +18,22 @@ export function Header() {
         <span className="brand-sub">I/O virtualization lab</span>
       </div>
       <nav className="crumbs" aria-label="Breadcrumb">
-        <button type="button" className="link" onClick={() => openLab(null)} data-testid="nav-labs">
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            closeReport();
+            openLab(null);
+          }}
+          data-testid="nav-labs"
+        >
           Labs
         </button>
-        {currentLabId !== null && (
+        <span className="crumb-sep">·</span>
+        <button type="button" className="link" onClick={() => openReport()} data-testid="nav-reports">
+          Reports
+        </button>
+        {currentLabId !== null && !reportOpen && (
           <>
             <span className="crumb-sep">/</span>
             <span data-testid="nav-current-lab">{lab?.name ?? `lab #${currentLabId}`}</span>
