@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { ROLES } from './roles.js';
 import type { AppInfo, ExperimentReadiness, HostKeyScan, JobLogLine, JobProgress, Lab, LabNode } from './model.js';
 import type { ProbeRecord } from './facts.js';
+import { runDataSchemas, type RunDataResults } from './bench/api.js';
+import { reportSchemas, type ReportResults } from './report/api.js';
+import { localLabSchemas, type LocalLabResults } from './presets/api.js';
+import type { IostatSample, RunRecord, StepRecord } from './bench/types.js';
 
 const name = z
   .string()
@@ -57,6 +61,14 @@ export const apiSchemas = {
   'node.facts': z.object({ nodeId: id }),
   'job.cancel': z.object({ jobId: z.string().min(1) }),
   'job.list': z.object({}),
+  ...runDataSchemas,
+  ...reportSchemas,
+  ...localLabSchemas,
+  /** The plan is validated by the runner (parsePlan), whose messages name the plan's fields. */
+  'run.start': z.object({ labId: id, plan: z.unknown() }),
+  'run.cancel': z.object({ runId: id }),
+  'run.resume': z.object({ runId: id }),
+  'run.interrupted': z.object({}),
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -64,7 +76,7 @@ export const API_METHODS = Object.keys(apiSchemas) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
 export type ApiParsedParams<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
 
-export interface ApiResults {
+export interface ApiResults extends RunDataResults, ReportResults, LocalLabResults {
   'app.info': AppInfo;
   'lab.list': Lab[];
   'lab.create': Lab;
@@ -81,15 +93,32 @@ export interface ApiResults {
   'node.facts': ProbeRecord | null;
   'job.cancel': { cancelled: boolean };
   'job.list': JobProgress[];
+  /** Checks the targets (guard), stores the run and starts it as a job; steps arrive as run.step events. */
+  'run.start': { runId: number; jobId: string };
+  /** False when the run is not running (finished already). */
+  'run.cancel': { cancelled: boolean };
+  /** Re-runs every step of the run that is not ok; the ok ones are kept. */
+  'run.resume': { jobId: string };
+  /** Runs left 'running' by a process that is gone: offer to resume them. */
+  'run.interrupted': RunRecord[];
+}
+
+/** A step of a running run changed (started, retried, finished), or a host iostat sample came in. */
+export interface RunStepEvent {
+  runId: number;
+  jobId: string;
+  step: StepRecord;
+  sample: IostatSample | null;
 }
 
 export interface ApiEvents {
   'job.progress': JobProgress;
   'job.log': JobLogLine;
   'lab.changed': { labId: number | null };
+  'run.step': RunStepEvent;
 }
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: ApiEventName[] = ['job.progress', 'job.log', 'lab.changed'];
+export const API_EVENTS: ApiEventName[] = ['job.progress', 'job.log', 'lab.changed', 'run.step'];
 
 /** What the backend implements: a missing or mistyped handler is a compile error. */
 export type ApiHandlers = {

@@ -4,9 +4,16 @@ import { isAppError } from '../../shared/result.js';
 import { appVersion } from '../core/backend.js';
 import { CliFailure } from './context.js';
 import { registerConfig } from './commands/config.js';
+import { registerImport } from './commands/import.js';
 import { registerLab } from './commands/lab.js';
+import { registerLocalLab } from './commands/locallab.js';
+import { registerPresets } from './commands/presets.js';
 import { registerNode } from './commands/node.js';
 import { registerParse } from './commands/parse.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerReport } from './commands/report.js';
+import { registerBundle } from './commands/bundle.js';
 import { registerServe } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -19,9 +26,16 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServe(program);
   registerLab(program);
+  registerLocalLab(program);
+  registerPresets(program);
   registerNode(program);
   registerParse(program);
+  registerRun(program);
   registerConfig(program);
+  registerImport(program);
+  registerRuns(program);
+  registerReport(program);
+  registerBundle(program);
   return program;
 }
 

@@ -5,11 +5,12 @@
 // Every name and subnet is unique per lab (pid + counter + a claimed slot) so parallel test files
 // never collide; labs left behind by dead test processes are removed on the next start.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, existsSync, mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, openSync, closeSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { destroyNsSync, fingerprintOf, keygen, killAllIn, must, removeStaleLabs, run, waitForPort, which } from './netns-sys.js';
+import { ensureSshdRunDir, SSHD_BINARY, sshdConfigText } from '../../electron/core/locallab/sshd.js';
 
 export interface NsHost { name: 'front' | 'back'; ns: string; ip: string; port: number; hostKeyType: string; hostKeyFingerprint: string }
 export interface NsLab {
@@ -27,7 +28,7 @@ export interface NsLab {
   stop(): Promise<void>;
 }
 
-const SSHD = '/usr/sbin/sshd';
+const SSHD = SSHD_BINARY;
 // Subnets 10.231.S.0/24 (root<->front) and 10.232.S.0/24 (front<->back); S is the claimed slot.
 const SLOTS = 250;
 const HOST_KEY_TYPE = { front: 'ed25519', back: 'ecdsa' } as const;
@@ -98,7 +99,7 @@ export async function startNsLab(opts: { backMissingTools?: boolean } = {}): Pro
   };
   liveLabs.add(stopSync);
   try {
-    mkdirSync('/run/sshd', { recursive: true });
+    ensureSshdRunDir();
     await must('ip', ['netns', 'add', ns.front]);
     await must('ip', ['netns', 'add', ns.back]);
     const slot = await claimSlot(ns.front, Number(process.pid) + counter * 37);
@@ -137,17 +138,13 @@ export async function startNsLab(opts: { backMissingTools?: boolean } = {}): Pro
     };
     const startSshd = async (h: 'front' | 'back') => {
       const cfg = join(dir, `sshd_${h}.conf`);
-      const lines = [
-        `ListenAddress ${hosts[h].ip}:22`, `HostKey ${join(dir, `host_${h}`)}`, `PidFile ${join(dir, `sshd_${h}.pid`)}`,
-        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'StrictModes no', 'UsePAM no', 'PermitRootLogin prohibit-password',
-        'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes', 'AllowTcpForwarding yes',
-        'MaxSessions 64', 'MaxStartups 64:30:128', 'LogLevel VERBOSE', 'UseDNS no', 'PrintMotd no', 'Subsystem sftp internal-sftp',
-      ];
       // A clean HOME keeps this machine's ~/.bashrc (pyenv etc.: slow, noisy) out of lab sessions.
       const home = join(dir, `home_${h}`);
       await mkdir(home, { recursive: true });
-      lines.push(h === 'back' && backPath ? `SetEnv HOME=${home} PATH=${backPath}` : `SetEnv HOME=${home}`);
-      await writeFile(cfg, lines.join('\n') + '\n');
+      await writeFile(cfg, sshdConfigText({
+        listen: [hosts[h].ip], hostKey: join(dir, `host_${h}`), pidFile: join(dir, `sshd_${h}.pid`), authorizedKeys: join(dir, 'authorized_keys'),
+        env: h === 'back' && backPath ? { HOME: home, PATH: backPath } : { HOME: home },
+      }));
       const logPath = join(dir, `sshd_${h}.log`);
       const logFd = openSync(logPath, 'a');
       const child = spawn('ip', ['netns', 'exec', hosts[h].ns, SSHD, '-D', '-e', '-f', cfg], { stdio: ['ignore', logFd, logFd] });

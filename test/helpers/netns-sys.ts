@@ -1,10 +1,10 @@
 // Process, namespace and key plumbing for netns-lab.ts (kept apart so the lab itself reads top-down).
+// Keys and the wait for sshd's port come from the local lab's production code (locallab/sshd.ts).
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, readdirSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fingerprintOf as sshdFingerprintOf, keygen as sshdKeygen, waitForPort as sshdWaitForPort } from '../../electron/core/locallab/sshd.js';
 
 const NS_RE = /^iovl-(\d+)-(\d+)-(front|back)$/;
 const DIR_RE = /^iovlab-lab-(\d+)-/;
@@ -85,32 +85,13 @@ export function removeStaleLabs(): void {
 }
 
 export async function keygen(path: string, type: string, passphrase = ''): Promise<void> {
-  await must('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-C', 'iovlab-netns-lab', '-f', path]);
+  await sshdKeygen(path, type, passphrase, 'iovlab-netns-lab');
 }
 
-export async function fingerprintOf(pubPath: string): Promise<{ type: string; fingerprint: string }> {
-  const [pub, line] = await Promise.all([readFile(pubPath, 'utf8'), must('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubPath])]);
-  const fp = /SHA256:[A-Za-z0-9+/]+/.exec(line)?.[0];
-  if (!fp) throw new Error(`netns-lab: cannot read fingerprint from \`ssh-keygen -l\`: ${line}`);
-  return { type: pub.split(' ')[0] ?? '', fingerprint: fp };
+export function fingerprintOf(pubPath: string): Promise<{ type: string; fingerprint: string }> {
+  return sshdFingerprintOf(pubPath);
 }
 
 export function waitForPort(ip: string, port: number, child: ChildProcess, logPath: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        void readFile(logPath, 'utf8').catch(() => '').then((log) => reject(new Error(`netns-lab: sshd on ${ip} exited early:\n${log}`)));
-        return;
-      }
-      const sock = connect({ host: ip, port });
-      sock.once('connect', () => { sock.destroy(); resolve(); });
-      sock.once('error', () => {
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`netns-lab: sshd on ${ip}:${port} did not accept connections within ${timeoutMs} ms`));
-        else setTimeout(attempt, 20);
-      });
-    };
-    attempt();
-  });
+  return sshdWaitForPort(ip, port, { alive: () => child.exitCode === null && child.signalCode === null, logPath, label: 'netns-lab: sshd', timeoutMs });
 }

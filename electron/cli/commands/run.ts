@@ -87,8 +87,9 @@ export function registerRun(program: Command): void {
       }), opts.plan);
       await withSession(command, async (session) => {
         const { call, client, backend } = session;
-        const presetRun = opts.preset !== undefined && opts.resume === undefined ? await presetPlan(session, { ...opts, preset: opts.preset }) : undefined;
-        const lab = await findLab(call, opts.lab ?? (await defaultLabName(call)));
+        const labName = opts.lab ?? (await defaultLabName(call));
+        const presetRun = opts.preset !== undefined && opts.resume === undefined ? await presetPlan(session, { ...opts, preset: opts.preset }, labName) : undefined;
+        const lab = await findLab(call, labName);
         let runId: number;
         let jobId: string;
         if (opts.resume !== undefined) {

@@ -11,6 +11,13 @@ import { runProbe } from '../probe/run-probe.js';
 import type { SecretVault } from '../secrets/vault.js';
 import type { SshPool } from '../ssh/types.js';
 import type { Store } from '../store/types.js';
+import { createRunDataHandlers } from './run-handlers.js';
+import { createRunnerHandlers } from '../bench/handlers.js';
+import { createReportHandlers } from '../report/handlers.js';
+import { createLocalLabHandlers } from '../locallab/handlers.js';
+import { localLabHooks } from '../locallab/guest-apply.js';
+import { defaultLabCacheDir } from '../locallab/image.js';
+import { dispatch } from './dispatch.js';
 
 export interface HandlerDeps {
   info: AppInfo;
@@ -31,7 +38,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
   const labView = (lab: Lab): Lab => ({ ...lab, nodes: lab.nodes.map(withSecret) });
   const changed = (labId: number | null) => bus.emit('lab.changed', { labId });
 
-  return {
+  const handlers: ApiHandlers = {
     'app.info': async () => deps.info,
 
     'lab.list': async () => store.labs.list().map(labView),
@@ -150,7 +157,16 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     'job.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
 
     'job.list': async () => jobs.list(),
+
+    ...createRunDataHandlers({ store, bus }),
+
+    ...createRunnerHandlers({ ...endpointDeps, pool, jobs, bus, configHooks: localLabHooks({ ...endpointDeps, pool, dataDir: deps.info.dataDir, cacheDir: defaultLabCacheDir(deps.env) }) }),
+
+    ...createLocalLabHandlers({ ...endpointDeps, dataDir: deps.info.dataDir, pool, jobs, bus }),
+
+    ...createReportHandlers({ info: deps.info, store, bus, call: (method, params) => dispatch(handlers, method, params) }),
   };
+  return handlers;
 }
 
 /** The endpoint to scan: its own host key is not trusted yet, but a jump host's must be. */

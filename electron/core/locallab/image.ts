@@ -65,10 +65,17 @@ export const GUEST_TOOLS: readonly Needed[] = [
   // so under ash `dd` would be busybox dd, which lacks conv=fdatasync.
   { bin: 'bash', pkg: 'bash' },
   { bin: 'dd', pkg: 'coreutils' },
+  // The benchmark engine runs its tools as `env VAR=... dd ...`; busybox's env would exec its own dd applet.
+  { bin: 'env', pkg: 'coreutils' },
   { bin: 'fio', pkg: 'fio' },
   { bin: 'iperf3', pkg: 'iperf3' },
   { bin: 'dropbear', pkg: 'dropbear-bin' },
   { bin: 'nbd-client', pkg: 'nbd-client' },
+  // The benchmark's target guard and device mapping inspect block devices with these, in guests as on hosts.
+  { bin: 'lsblk', pkg: 'util-linux' },
+  { bin: 'findmnt', pkg: 'util-linux' },
+  { bin: 'wipefs', pkg: 'util-linux' },
+  { bin: 'blkid', pkg: 'util-linux' },
 ];
 
 /** Host tools the build itself runs. */
@@ -142,6 +149,8 @@ export async function buildGuestImage(opts: BuildImageOptions): Promise<GuestIma
     format: FORMAT,
     kernel: `${kernelPkg.name}=${kernelPkg.version}`,
     packages: pkgs.map((p) => `${p}=${versions.get(p) ?? 'unpackaged'}`),
+    // A tool added from a package already listed changes the image too.
+    tools: GUEST_TOOLS.map((t) => t.bin),
     modules: GUEST_MODULES,
     moduleOptions: MODULE_OPTIONS,
     init: sha256(initScript),

@@ -9,3 +9,8 @@ export type { RunningGuest, StartGuestOptions } from './guest.js';
 export { cleanupStaleNetworks, createLabNetwork } from './netns.js';
 export type { LabNetwork } from './netns.js';
 export { requireBinaries, isRoot } from './host.js';
+export { labDown, labUp, preflight, LAB_TOOLS } from './lab.js';
+export type { LabContext, LabUp } from './lab.js';
+export { localLabHooks, isLocalLab } from './guest-apply.js';
+export { findLocalLab, localLabStatus, registerLocalLab } from './lab-inventory.js';
+export { planForPreset, presetLab } from './presets-run.js';
