@@ -4,7 +4,7 @@
 // Tests that need root, network namespaces, sshd or Chromium skip themselves with a reason;
 // this script prints those reasons again at the end so a reader of CI sees what did not run.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const layers = { unit: ['test/unit'], integration: ['test/integration'], e2e: ['test/e2e'] };
@@ -33,6 +33,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The TAP copy of the report is read back below to list skipped tests; a fresh clone has no .cache/.
+mkdirSync('.cache', { recursive: true });
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=.cache/test-report.tap', ...files], {
   stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, IOVLAB_TEST: '1' },
