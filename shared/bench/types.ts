@@ -2,6 +2,7 @@
 // the store and reports. A plan is what the user asks for; a run is one execution of it,
 // expanded into ordered steps; each step stores exactly what ran and what came out.
 import type { IostatDeviceSample, ToolName } from '../parsers/index.js';
+import type { Summary } from '../stats.js';
 
 export type StepStatus = 'pending' | 'running' | 'ok' | 'failed' | 'cancelled';
 export type RunStatus = 'running' | 'interrupted' | 'ok' | 'failed' | 'cancelled';
@@ -65,18 +66,12 @@ export interface RunRecord {
   owner: { pid: number; host: string } | null;
 }
 
-export interface StatsRow {
+/** Statistics of one (configuration, workload, target) cell of a run. */
+export interface StatsRow extends Summary {
   configName: string;
   workloadId: string;
   targetName: string | null;
   unit: StepMetric['unit'];
-  n: number;
-  mean: number;
-  median: number;
-  stdev: number | null;
-  ci95: [number, number] | null;
-  cv: number | null;
-  noisy: boolean;
   /** Host iostat averages over the steps' samples (paper units), when sampled. */
   host: { avgRqSectors: number; avgQueue: number; utilPct: number; samples: number } | null;
 }

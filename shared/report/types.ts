@@ -7,6 +7,7 @@ import type { FindingId } from '../advisor/findings.js';
 import type { RunRecord, StatsRow, StepRecord } from '../bench/types.js';
 import type { Backing, GuestBus } from '../reference/match.js';
 import type { VmConfig } from '../vmconfig/index.js';
+import type { Summary } from '../stats.js';
 
 /** One stored run with what the report reads of it (the run store's get/steps/stats). */
 export interface ReportRun {
@@ -56,15 +57,8 @@ export type WorkloadClass =
   | { kind: 'network'; direction: 'transmit' | 'receive' }
   | { kind: 'other' };
 
-export interface Estimate {
-  n: number;
-  mean: number;
-  median: number;
-  stdev: number | null;
-  ci95: [number, number] | null;
-  cv: number | null;
-  noisy: boolean;
-}
+/** A sample set's estimate: the same summary the run store computes (shared/stats.ts). */
+export type Estimate = Summary;
 
 export interface HostMetrics {
   avgRqSectors: number;
