@@ -6,6 +6,9 @@ import { processStatus } from '../../electron/core/locallab/daemon.js';
 import { rootVethOf } from '../../electron/core/locallab/lab-net.js';
 import { labNames, labPaths } from '../../electron/core/locallab/lab-state.js';
 import { listLoops } from '../../electron/core/locallab/loopdev.js';
+import { preflight } from '../../electron/core/locallab/lab.js';
+import { isAppError } from '../../shared/result.js';
+import { netnsUnavailableReason } from './netns-lab.js';
 import { run } from './netns-sys.js';
 
 export interface LabFootprint {
@@ -62,4 +65,15 @@ export async function leftovers(fp: LabFootprint): Promise<string[]> {
     if (existsSync(join(fp.stateDir, name))) left.push(`${name} in ${fp.stateDir}`);
   }
   return left;
+}
+
+/** Why the local-lab tests cannot run here (not root, missing packages, no namespaces), or false. */
+export function localLabSkipReason(): string | false {
+  try {
+    preflight();
+  } catch (e) {
+    if (isAppError(e)) return e.message;
+    throw e;
+  }
+  return netnsUnavailableReason() ?? false;
 }

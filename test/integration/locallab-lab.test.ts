@@ -11,8 +11,6 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { LocalLabStatus } from '../../shared/presets/lab.js';
 import type { Lab } from '../../shared/model.js';
-import { isAppError } from '../../shared/result.js';
-import { preflight } from '../../electron/core/locallab/lab.js';
 import { labPaths } from '../../electron/core/locallab/lab-state.js';
 import { listLoops } from '../../electron/core/locallab/loopdev.js';
 import { processStatus, readDaemon } from '../../electron/core/locallab/daemon.js';
@@ -23,19 +21,9 @@ import { endpointFor } from '../../electron/core/nodes/endpoint.js';
 import { createSshPool } from '../../electron/core/ssh/pool.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { spawnCli, waitFor } from '../helpers/bench-lab.js';
-import { footprint, leftovers } from '../helpers/locallab-leftovers.js';
-import { netnsUnavailableReason } from '../helpers/netns-lab.js';
+import { footprint, leftovers, localLabSkipReason } from '../helpers/locallab-leftovers.js';
 
-function reason(): string | false {
-  try {
-    preflight();
-  } catch (e) {
-    if (isAppError(e)) return e.message;
-    throw e;
-  }
-  return netnsUnavailableReason() ?? false;
-}
-const skip = reason();
+const skip = localLabSkipReason();
 const dataDir = mkdtempSync(join(tmpdir(), 'iovlab-locallab-'));
 const paths = labPaths(dataDir);
 const LONG = 600_000;

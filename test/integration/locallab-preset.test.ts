@@ -10,28 +10,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalLabStatus } from '../../shared/presets/lab.js';
 import type { StepRecord } from '../../shared/bench/types.js';
-import { isAppError } from '../../shared/result.js';
 import { createBackend, type Backend } from '../../electron/core/backend.js';
 import { createLocalClient } from '../../electron/core/api/local-client.js';
 import { mapHostDevice } from '../../electron/core/bench/device-map.js';
 import { findBinary } from '../../electron/core/locallab/host.js';
-import { preflight } from '../../electron/core/locallab/lab.js';
 import { runCli } from '../helpers/cli.js';
 import { callOf } from '../helpers/bench-lab.js';
 import { localShell } from '../helpers/local-shell.js';
-import { footprint, leftovers } from '../helpers/locallab-leftovers.js';
-import { netnsUnavailableReason } from '../helpers/netns-lab.js';
+import { footprint, leftovers, localLabSkipReason } from '../helpers/locallab-leftovers.js';
 
-function reason(): string | false {
-  try {
-    preflight();
-  } catch (e) {
-    if (isAppError(e)) return e.message;
-    throw e;
-  }
-  return netnsUnavailableReason() ?? false;
-}
-const skip = reason();
+const skip = localLabSkipReason();
 // /var/tmp rather than /tmp: the guests' disk files must sit on a block device iostat can watch.
 const dataDir = mkdtempSync(join('/var/tmp', 'iovlab-preset-'));
 const LONG = 900_000;
