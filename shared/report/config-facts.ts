@@ -89,6 +89,15 @@ function peerOf(v: string | null): Peer | null {
   return null;
 }
 
+/**
+ * A network peer named by the workload itself: one configuration may measure both peers (the
+ * local lab's network preset names its iperf3 workloads driver-domain-* and other-host-*).
+ */
+export function peerOfWorkload(workloadId: string): Peer | null {
+  const m = /^(driver-domain|other-host)-/.exec(workloadId);
+  return m ? (m[1] as Peer) : null;
+}
+
 /** Eucalyptus' out-of-the-box setups, the rows Tables 1-2 mark (*). */
 export function isEucalyptusDefault(f: Pick<ConfigFacts, 'vmm' | 'bus' | 'backing' | 'target' | 'nic' | 'ebsPath'>): boolean {
   if (f.target === 'ebs') {

@@ -4,7 +4,7 @@
 // these groups, so they all count the same steps.
 import type { IostatDeviceAverage } from '../parsers/index.js';
 import { summarize } from '../stats.js';
-import { configFacts, paperLabel } from './config-facts.js';
+import { configFacts, paperLabel, peerOfWorkload } from './config-facts.js';
 import type { Estimate, HostMetrics, MeasurementGroup, ReportRun } from './types.js';
 import { classifyStep, workloadTitle } from './workload.js';
 
@@ -75,7 +75,7 @@ export function buildGroups(runs: readonly ReportRun[]): MeasurementGroup[] {
             targetName: step.targetName,
             runIds: [],
             stepIds: [],
-            facts: configFacts(r.run, step.configName),
+            facts: withWorkloadPeer(configFacts(r.run, step.configName), step.workloadId),
             workload: classifyStep(r.run, step),
             unit: step.metric.unit,
             values: [],
@@ -129,4 +129,9 @@ export function nativeFor(group: MeasurementGroup, groups: readonly MeasurementG
 export function isStorage(g: MeasurementGroup, op?: 'write' | 'read', access: 'sync' | 'async' | 'any' = 'sync'): boolean {
   const w = g.workload;
   return w.kind === 'storage' && (op === undefined || w.op === op) && (access === 'any' || w.access === access);
+}
+
+/** A peer tag on the configuration wins; otherwise the workload id may name the peer. */
+function withWorkloadPeer<F extends { peer: ReturnType<typeof peerOfWorkload> }>(facts: F, workloadId: string): F {
+  return facts.peer === null ? { ...facts, peer: peerOfWorkload(workloadId) } : facts;
 }
