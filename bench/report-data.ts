@@ -9,16 +9,10 @@ import { createStore } from '../electron/core/store/store.js';
 import type { Store } from '../electron/core/store/types.js';
 import type { IostatSample } from '../shared/bench/types.js';
 import type { ToolName } from '../shared/parsers/index.js';
+import { mulberry32 } from '../test/helpers/prng.js';
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the fuzz tests use, so bench data is reproducible from its seed. */
+export const prng = mulberry32;
 
 export interface CellSpec {
   config: string;
