@@ -8,6 +8,7 @@ import type { ProbeRecord } from './facts.js';
 import { runDataSchemas, type RunDataResults } from './bench/api.js';
 import { reportSchemas, type ReportResults } from './report/api.js';
 import { localLabSchemas, type LocalLabResults } from './presets/api.js';
+import { installSchemas, type InstallResults, type InstallStepEvent } from './install/api.js';
 import type { IostatSample, RunRecord, StepRecord } from './bench/types.js';
 
 const name = z
@@ -64,6 +65,7 @@ export const apiSchemas = {
   ...runDataSchemas,
   ...reportSchemas,
   ...localLabSchemas,
+  ...installSchemas,
   /** The plan is validated by the runner (parsePlan), whose messages name the plan's fields. */
   'run.start': z.object({ labId: id, plan: z.unknown() }),
   'run.cancel': z.object({ runId: id }),
@@ -76,7 +78,7 @@ export const API_METHODS = Object.keys(apiSchemas) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
 export type ApiParsedParams<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
 
-export interface ApiResults extends RunDataResults, ReportResults, LocalLabResults {
+export interface ApiResults extends RunDataResults, ReportResults, LocalLabResults, InstallResults {
   'app.info': AppInfo;
   'lab.list': Lab[];
   'lab.create': Lab;
@@ -116,9 +118,10 @@ export interface ApiEvents {
   'job.log': JobLogLine;
   'lab.changed': { labId: number | null };
   'run.step': RunStepEvent;
+  'install.step': InstallStepEvent;
 }
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: ApiEventName[] = ['job.progress', 'job.log', 'lab.changed', 'run.step'];
+export const API_EVENTS: ApiEventName[] = ['job.progress', 'job.log', 'lab.changed', 'run.step', 'install.step'];
 
 /** What the backend implements: a missing or mistyped handler is a compile error. */
 export type ApiHandlers = {

@@ -15,6 +15,8 @@ import { createRunDataHandlers } from './run-handlers.js';
 import { createRunnerHandlers } from '../bench/handlers.js';
 import { createReportHandlers } from '../report/handlers.js';
 import { createLocalLabHandlers } from '../locallab/handlers.js';
+import { createInstallHandlers } from '../install/handlers.js';
+import { defaultRecipesDir } from '../install/recipes-dir.js';
 import { localLabHooks } from '../locallab/guest-apply.js';
 import { defaultLabCacheDir } from '../locallab/image.js';
 import { dispatch } from './dispatch.js';
@@ -165,6 +167,8 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     ...createLocalLabHandlers({ ...endpointDeps, dataDir: deps.info.dataDir, pool, jobs, bus }),
 
     ...createReportHandlers({ info: deps.info, store, bus, call: (method, params) => dispatch(handlers, method, params) }),
+
+    ...createInstallHandlers({ ...endpointDeps, pool, jobs, bus, recipesDir: defaultRecipesDir() }),
   };
   return handlers;
 }
