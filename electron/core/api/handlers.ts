@@ -168,7 +168,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
 
     ...createReportHandlers({ info: deps.info, store, bus, call: (method, params) => dispatch(handlers, method, params) }),
 
-    ...createInstallHandlers({ ...endpointDeps, pool, jobs, bus, recipesDir: defaultRecipesDir() }),
+    ...createInstallHandlers({ ...endpointDeps, pool, jobs, bus, recipesDir: defaultRecipesDir(deps.env) }),
   };
   return handlers;
 }

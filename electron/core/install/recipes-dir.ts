@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export function defaultRecipesDir(): string {
+/** $IOVLAB_RECIPES_DIR (tests point it at fixture recipes), else the shipped recipes. */
+export function defaultRecipesDir(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.IOVLAB_RECIPES_DIR?.trim();
+  if (explicit) return resolve(explicit);
   const candidates: string[] = [];
   if (typeof import.meta.url === 'string') candidates.push(resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources/recipes'));
   candidates.push(resolve('resources/recipes'));
