@@ -3,13 +3,19 @@
 // a redrawn bar with ETA on a terminal, plain lines otherwise (logs, CI). Stable interface:
 //   exit 0  every step ok (the run id on stdout)
 //   exit 4  the run finished but some steps failed (the run id on stdout; see `iovlab runs show`)
-//   exit 1  the run could not start or was cancelled (a target refused, a node unreachable, Ctrl-C)
+//   exit 1  the run could not start or was cancelled (a target refused, a node unreachable, a
+//           secret missing or wrong, Ctrl-C)
+// The CLI keeps secrets in memory for this one process, so a node whose key has a passphrase
+// (or that logs in with a password) gets it on stdin: `... | iovlab run ... --secret-stdin NODE`.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import ssh2 from 'ssh2';
+import { parsePlan, planNodeNames } from '../../../shared/bench/plan.js';
 import { parsePlanText } from '../../../shared/bench/plan-text.js';
-import type { JobProgress } from '../../../shared/model.js';
+import type { JobProgress, Lab, LabNode } from '../../../shared/model.js';
 import type { RunSummary } from '../../core/bench/runner.js';
-import { CliFailure, withSession } from '../context.js';
+import { expandHome } from '../../core/nodes/endpoint.js';
+import { CliFailure, readSecretFromStdin, withSession, type CliSession } from '../context.js';
 import { findLab } from './lookup.js';
 import { defaultLabName, parsePresetSize, parseRepeats, presetPlan, type PresetRunOptions } from './presets.js';
 
@@ -19,6 +25,13 @@ interface RunOptions extends PresetRunOptions {
   lab?: string;
   plan?: string;
   resume?: number;
+  secretStdin?: string[];
+}
+
+function parseNodeNames(value: string): string[] {
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('must name a node of the lab (several, comma-separated, take the same secret)');
+  return names;
 }
 
 function parseRunId(value: string): number {
@@ -69,6 +82,69 @@ function progressWriter(stream: NodeJS.WriteStream): { progress(p: JobProgress):
   };
 }
 
+/** Gives the secret read from stdin to the named nodes; returns it by node id for the check below. */
+async function supplySecret(call: CliSession['call'], lab: Lab, names: string[]): Promise<Map<number, string>> {
+  const nodes = names.map((name) => {
+    const node = lab.nodes.find((n) => n.name === name || String(n.id) === name);
+    if (!node) throw new CliFailure({ code: 'NOT_FOUND', message: `--secret-stdin ${name}: lab "${lab.name}" has no node named "${name}"` });
+    return node;
+  });
+  const secret = await readSecretFromStdin();
+  if (secret === '') throw new CliFailure({ code: 'INVALID_ARGUMENT', message: `--secret-stdin ${names.join(',')}: nothing came on stdin; pipe the password or key passphrase in, e.g. echo "$SECRET" | iovlab run ...` });
+  const given = new Map<number, string>();
+  for (const node of nodes) {
+    await call('node.setSecret', { nodeId: node.id, secret });
+    given.set(node.id, secret);
+  }
+  return given;
+}
+
+/** The nodes a plan logs in to, with the jump hosts on the way; names the lab lacks are left to the runner's check. */
+function nodesReached(lab: Lab, planInput: unknown): LabNode[] {
+  let names: string[];
+  try {
+    names = planNodeNames(parsePlan(planInput));
+  } catch {
+    return []; // run.start reports an invalid plan with its own, field-naming message
+  }
+  const reached = new Map<number, LabNode>();
+  const visit = (node: LabNode | undefined) => {
+    if (!node || reached.has(node.id)) return;
+    reached.set(node.id, node);
+    if (node.jumpNodeId !== null) visit(lab.nodes.find((n) => n.id === node.jumpNodeId));
+  };
+  for (const name of names) visit(lab.nodes.find((n) => n.name === name));
+  return [...reached.values()];
+}
+
+/**
+ * Fails before a run is stored when a node the plan reaches needs a secret this process does
+ * not have, or when the one given does not decrypt the node's key: otherwise the run would
+ * start and every step on that node would fail with an SSH error that does not name the flag.
+ */
+async function checkSecrets(lab: Lab, nodes: LabNode[], given: Map<number, string>, rerun: string): Promise<void> {
+  const hint = (node: LabNode) => `give it on stdin: echo "$SECRET" | ${rerun} --secret-stdin ${node.name}`;
+  for (const node of nodes) {
+    const secret = given.get(node.id);
+    if (secret === undefined && node.auth.hasSecret) continue;
+    if (node.auth.kind === 'password' && secret === undefined) {
+      throw new CliFailure({ code: 'SECRET_REQUIRED', message: `node "${node.name}" of lab "${lab.name}" logs in with a password, and this command was given none; ${hint(node)}` });
+    }
+    if (node.auth.kind !== 'key' || node.auth.keyPath === null) continue;
+    const path = expandHome(node.auth.keyPath);
+    const key = await readFile(path).catch(() => null);
+    if (key === null) continue; // the runner names the unreadable key file
+    const parsed = ssh2.utils.parseKey(key, secret);
+    if (!(parsed instanceof Error)) continue;
+    if (secret === undefined && /no passphrase given/i.test(parsed.message)) {
+      throw new CliFailure({ code: 'SECRET_REQUIRED', message: `node "${node.name}" of lab "${lab.name}": its private key ${path} is protected by a passphrase, and this command was given none; ${hint(node)}` });
+    }
+    if (secret !== undefined) {
+      throw new CliFailure({ code: 'AUTH_FAILED', message: `node "${node.name}" of lab "${lab.name}": the passphrase read from stdin (--secret-stdin ${node.name}) does not decrypt its private key ${path} (${parsed.message})` });
+    }
+  }
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -80,6 +156,7 @@ export function registerRun(program: Command): void {
     .option('--size <size>', 'with --preset: bytes per storage test, e.g. 64M, or "paper" for the paper\'s sizes', parsePresetSize)
     .option('--repeats <n>', 'with --preset: how often each test runs', parseRepeats)
     .option('--only <text>', 'with --preset: only configurations whose name contains TEXT (comma-separated alternatives)')
+    .option('--secret-stdin <nodes>', "read the password/key passphrase of this node (or of these comma-separated nodes, which share it) from stdin", parseNodeNames)
     .action(async (opts: RunOptions, command: Command) => {
       if (opts.plan === undefined && opts.resume === undefined && opts.preset === undefined) throw new CliFailure({ code: 'INVALID_ARGUMENT', message: 'give --plan FILE or --preset ID to start a run, or --resume RUN to continue one' });
       const plan = opts.plan === undefined ? undefined : parsePlanText(await readFile(opts.plan, 'utf8').catch((e: NodeJS.ErrnoException) => {
@@ -90,6 +167,8 @@ export function registerRun(program: Command): void {
         const labName = opts.lab ?? (await defaultLabName(call));
         const presetRun = opts.preset !== undefined && opts.resume === undefined ? await presetPlan(session, { ...opts, preset: opts.preset }, labName) : undefined;
         const lab = await findLab(call, labName);
+        const given = opts.secretStdin ? await supplySecret(call, lab, opts.secretStdin) : new Map<number, string>();
+        const rerun = `iovlab run --lab ${lab.name} ${opts.resume !== undefined ? `--resume ${opts.resume}` : opts.plan !== undefined ? `--plan ${opts.plan}` : `--preset ${opts.preset ?? ''}`}`;
         let runId: number;
         let jobId: string;
         if (opts.resume !== undefined) {
@@ -98,12 +177,14 @@ export function registerRun(program: Command): void {
           if (plan && JSON.stringify(plan) !== JSON.stringify(run.plan)) {
             throw new CliFailure({ code: 'INVALID_ARGUMENT', message: `run ${run.id} was started from a different plan than ${opts.plan ?? ''}; resume it without --plan, or start a new run` });
           }
+          await checkSecrets(lab, nodesReached(lab, run.plan), given, rerun);
           runId = run.id;
           ({ jobId } = await call('run.resume', { runId }));
         } else {
           for (const r of (await call('run.interrupted', {})).filter((x) => x.labId === lab.id)) {
             process.stderr.write(`note: run ${r.id} ("${r.label}") was interrupted after ${r.stepsDone} of ${r.stepsTotal} steps; continue it with: iovlab run --lab ${lab.name} --resume ${r.id}\n`);
           }
+          await checkSecrets(lab, nodesReached(lab, presetRun ?? plan), given, rerun);
           ({ runId, jobId } = await call('run.start', { labId: lab.id, plan: presetRun ?? plan }));
         }
         const out = progressWriter(process.stderr);
