@@ -2,10 +2,12 @@
 // network peer), read from the run's plan (its config's `vm` and `tags`) and the run's own tags
 // (imports carry `--config K=V` there). Tags accept both iovlab's words and the paper's
 // ("device"/"phy", "xen"/"xvd", "scsi" ...), because sysadmins type them by hand.
-import type { RunRecord } from '../bench/types.js';
-import { vmConfigSchema, type VmConfig } from '../vmconfig/index.js';
+// And what a configuration ran under: the QEMU argv / domain XML / xl.cfg a step stored, or,
+// when the run stored none, the same re-rendered from the plan (and labelled so).
+import type { RunRecord, StepRecord } from '../bench/types.js';
+import { renderLibvirtXml, renderQemuArgv, renderXlCfg, vmConfigSchema, type VmConfig } from '../vmconfig/index.js';
 import type { Backing, GuestBus } from '../reference/match.js';
-import type { ConfigFacts, Peer, Vmm } from './types.js';
+import type { ConfigFacts, ConfigTexts, Peer, Vmm } from './types.js';
 
 const NATIVE_NAMES = /^(native|host|none|bare[-_ ]?metal|baseline|no-?vm)$/i;
 
@@ -157,4 +159,80 @@ export function paperLabel(f: ConfigFacts): string {
   if (f.vmm !== 'None' && !f.bus && !f.backing) return `${f.vmm} guest${f.nic ? `, ${f.nic} NIC` : ''}`;
   const t = paperTerms(f);
   return `${t.vmm} ${t.target}${f.eucalyptusDefault ? '(*)' : ''} ${t.driver}`.trim();
+}
+
+/** One shell word per argument, so the command can be pasted into a terminal. */
+export function shellJoin(argv: readonly string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_./:=,@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function objectOf(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+function textOf(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+type StoredTexts = Omit<ConfigTexts, 'source' | 'fromStep'> & { node: string | null };
+
+/**
+ * What one step stored about the configuration it ran under: the local lab's guest
+ * (context.localLab, written by electron/core/locallab/guest-apply.ts: qemuArgv, libvirtXml)
+ * or a real lab's driver (context.driverApply: {stack, xml | cfg | conf, node}). Null when it
+ * stored nothing to show (a host baseline, a plain run on a lab nobody configured).
+ */
+function storedTexts(step: StepRecord): StoredTexts | null {
+  const local = objectOf(step.context.localLab);
+  const driver = objectOf(step.context.driverApply);
+  const argv = Array.isArray(local?.qemuArgv) && local.qemuArgv.length > 0 && local.qemuArgv.every((a) => typeof a === 'string') ? (local.qemuArgv as string[]) : null;
+  const stack = textOf(driver?.stack);
+  const out: StoredTexts = {
+    qemu: argv ? shellJoin(argv) : null,
+    libvirt: (stack === 'libvirt' ? textOf(driver?.xml) : null) ?? textOf(local?.libvirtXml),
+    xen: stack === 'xen' ? textOf(driver?.cfg) : null,
+    eucalyptus: stack === 'eucalyptus' ? textOf(driver?.conf) : null,
+    notes: [],
+    node: textOf(driver?.node),
+  };
+  if (!out.qemu && !out.libvirt && !out.xen && !out.eucalyptus) return null;
+  if (argv) {
+    out.notes.push('The local lab started QEMU itself with this command line; the libvirt domain describes the same guest (kernel, disks, NIC) for a libvirt host.');
+    const libvirtNote = textOf(local?.libvirtNote);
+    if (!out.libvirt && libvirtNote) out.notes.push(`No libvirt domain: ${libvirtNote}`);
+  }
+  return out;
+}
+
+function tryRender(render: () => string): string | null {
+  try {
+    return render();
+  } catch {
+    // A config the target cannot express (a xen bus as QEMU argv) simply has no such rendering.
+    return null;
+  }
+}
+
+/**
+ * A configuration's command line / domain XML / config file for the report: what the run's
+ * first ok step of that configuration stored (as run); else a QEMU command a step ran; else
+ * rendered from the plan's vm config, which may differ from what ran (paths, accelerator).
+ */
+export function configTexts(run: RunRecord, steps: readonly StepRecord[], configName: string): ConfigTexts {
+  const mine = steps.filter((s) => s.configName === configName).sort((a, b) => a.index - b.index);
+  for (const step of mine) {
+    if (step.status !== 'ok') continue;
+    const stored = storedTexts(step);
+    if (!stored) continue;
+    const { node, ...texts } = stored;
+    return { ...texts, source: 'as-run', fromStep: { runId: run.id, stepId: step.id, index: step.index, node } };
+  }
+  for (const step of mine) {
+    const command = step.commands.find((c) => /qemu-system/.test(c.command));
+    if (command) return { source: 'as-run', fromStep: { runId: run.id, stepId: step.id, index: step.index, node: command.node }, qemu: command.command, libvirt: null, xen: null, eucalyptus: null, notes: [] };
+  }
+  const { vm } = planConfig(run, configName);
+  if (!vm) return { source: null, fromStep: null, qemu: null, libvirt: null, xen: null, eucalyptus: null, notes: [] };
+  const xen = configFacts(run, configName).vmm === 'Xen' ? tryRender(() => renderXlCfg(vm)) : null;
+  return { source: 'plan', fromStep: null, qemu: tryRender(() => shellJoin(renderQemuArgv(vm))), libvirt: tryRender(() => renderLibvirtXml(vm)), xen, eucalyptus: null, notes: [] };
 }

@@ -1,12 +1,13 @@
 // The whole report as one view-model: what the report page shows and the PDF prints, in
-// order — labs and nodes, configurations (QEMU command line / libvirt XML), Tables 1-2,
-// Figures 2-4, findings, advisor notes, step timelines and the provenance appendix.
+// order — labs and nodes, configurations (QEMU command line / libvirt XML / xl.cfg, as run
+// when the run stored them), Tables 1-2, Figures 2-4, findings, advisor notes, step timelines
+// and the provenance appendix.
 import type { IostatSample } from '../bench/types.js';
 import { citationText, DATASET_SHA256, DATASET_VERSION } from '../reference/shafer2010.js';
-import { describeConfig, renderLibvirtXml, renderQemuArgv } from '../vmconfig/index.js';
+import { describeConfig } from '../vmconfig/index.js';
 import { adviseGroups, adviseStep } from './advice.js';
 import { compareWithBaselines } from './compare.js';
-import { configFacts, paperLabel, planConfig } from './config-facts.js';
+import { configFacts, configTexts, paperLabel, planConfig } from './config-facts.js';
 import { figure2, figure3, figure4 } from './figures.js';
 import { judgeFindings } from './findings.js';
 import { buildGroups, setLabelOf } from './groups.js';
@@ -18,19 +19,7 @@ import type { AdviceVM, ConfigVM, MeasurementGroup, ProvenanceVM, ReportDoc, Rep
 export const PRINT_TIMELINES = 6;
 export const PRINT_POINTS = 1200;
 
-/** One shell word per argument, so the command can be pasted into a terminal. */
-export function shellJoin(argv: readonly string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_./:=,@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-function tryRender<T>(f: () => T): T | null {
-  try {
-    return f();
-  } catch {
-    // A config the target cannot express (xen bus as QEMU argv) simply has no such rendering.
-    return null;
-  }
-}
+export { shellJoin } from './config-facts.js';
 
 function buildConfigs(input: ReportInput): ConfigVM[] {
   const out = new Map<string, ConfigVM>();
@@ -40,11 +29,15 @@ function buildConfigs(input: ReportInput): ConfigVM[] {
       const existing = out.get(key);
       if (existing) {
         if (!existing.runIds.includes(run.id)) existing.runIds.push(run.id);
+        // What a later run of the same configuration stored beats a rendering from the plan.
+        if (existing.source !== 'as-run') {
+          const texts = configTexts(run, steps, name);
+          if (texts.source === 'as-run') Object.assign(existing, texts);
+        }
         continue;
       }
       const facts = configFacts(run, name);
       const { tags, vm } = planConfig(run, name);
-      const recorded = steps.filter((s) => s.configName === name).flatMap((s) => s.commands).find((c) => /qemu-system/.test(c.command));
       const hv = facts.vmm === 'Xen' ? 'xen' : 'kvm';
       out.set(key, {
         key,
@@ -55,8 +48,7 @@ function buildConfigs(input: ReportInput): ConfigVM[] {
         paperLabel: facts.vmm === 'None' ? 'None (host)' : paperLabel(facts),
         facts,
         tags: { ...run.tags, ...tags },
-        qemu: vm ? tryRender(() => shellJoin(renderQemuArgv(vm))) : (recorded?.command ?? null),
-        libvirt: vm ? tryRender(() => renderLibvirtXml(vm)) : null,
+        ...configTexts(run, steps, name),
       });
     }
   }

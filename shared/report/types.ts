@@ -222,7 +222,28 @@ export interface SeriesVM {
   metric: { value: number; unit: string } | null;
 }
 
-export interface ConfigVM {
+/** Where a configuration's command line, domain XML or config file in the report come from. */
+export type ConfigSource = 'as-run' | 'plan';
+
+/** What a configuration ran under: stored by the run when it can be, re-rendered from the plan otherwise. */
+export interface ConfigTexts {
+  /** as-run: what a step of the run stored (its context, or a command it ran); plan: rendered from the plan's vm config; null: neither exists. */
+  source: ConfigSource | null;
+  /** The step whose stored context gave the texts (as run only), and the node the driver applied it on. */
+  fromStep: { runId: number; stepId: number; index: number; node: string | null } | null;
+  /** The QEMU command line, one shell word per argument. */
+  qemu: string | null;
+  /** The libvirt domain XML. */
+  libvirt: string | null;
+  /** Xen's xl.cfg. */
+  xen: string | null;
+  /** Eucalyptus' configuration (eucalyptus.conf) of the node controller. */
+  eucalyptus: string | null;
+  /** What the reader should know about the texts (e.g. the local lab boots QEMU itself; the XML describes that guest). */
+  notes: string[];
+}
+
+export interface ConfigVM extends ConfigTexts {
   key: string;
   name: string;
   setLabel: string;
@@ -231,9 +252,6 @@ export interface ConfigVM {
   paperLabel: string | null;
   facts: ConfigFacts;
   tags: Record<string, string>;
-  /** The QEMU command line (rendered from the plan's vm config, or as the run recorded it). */
-  qemu: string | null;
-  libvirt: string | null;
 }
 
 export interface ProvenanceVM {

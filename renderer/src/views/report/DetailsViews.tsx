@@ -1,6 +1,7 @@
-// The report's descriptive sections: labs and node facts, configurations (QEMU command line and
-// libvirt XML), and the provenance appendix (tool versions, kernels, accelerators, dates).
-import type { ConfigVM, ProvenanceVM, ReportLab } from '../../../../shared/report/index.js';
+// The report's descriptive sections: labs and node facts, configurations (QEMU command line,
+// libvirt XML, xl.cfg: as run, or rendered from the plan, and said which), and the provenance
+// appendix (tool versions, kernels, accelerators, dates).
+import type { ConfigTexts, ConfigVM, ProvenanceVM, ReportLab } from '../../../../shared/report/index.js';
 
 /** ISO time as "2026-11-26 10:00:00 UTC": unambiguous in a printed report. */
 const shortTime = (iso: string | null): string => (iso ? `${iso.replace('T', ' ').slice(0, 19)} UTC` : '—');
@@ -50,6 +51,25 @@ export function LabsSection({ labs }: { labs: ReportLab[] }) {
   );
 }
 
+const CONFIG_TEXTS = [
+  { field: 'qemu', title: 'QEMU command' },
+  { field: 'libvirt', title: 'libvirt domain' },
+  { field: 'xen', title: 'Xen xl.cfg' },
+  { field: 'eucalyptus', title: 'Eucalyptus node configuration' },
+] as const satisfies readonly { field: keyof ConfigTexts; title: string }[];
+
+function textKinds(c: ConfigTexts): string {
+  const titles: string[] = CONFIG_TEXTS.filter(({ field }) => c[field]).map(({ title }) => title);
+  return titles.join(', ');
+}
+
+/** Says whether the texts are what the run stored or a re-rendering that may differ from what ran. */
+function sourceText(c: ConfigVM): string {
+  if (c.source === 'plan') return 'rendered from the plan (the run stored none; paths and accelerator may differ from what ran)';
+  const s = c.fromStep;
+  return s ? `as run (run ${s.runId}, step ${s.index + 1}${s.node ? `, on ${s.node}` : ''})` : 'as run';
+}
+
 export function ConfigsSection({ configs, open = false }: { configs: ConfigVM[]; open?: boolean }) {
   return (
     <section data-testid="report-configs">
@@ -83,14 +103,24 @@ export function ConfigsSection({ configs, open = false }: { configs: ConfigVM[];
         </tbody>
       </table>
       {configs
-        .filter((c) => c.qemu || c.libvirt)
+        .filter((c) => c.qemu || c.libvirt || c.xen || c.eucalyptus)
         .map((c) => (
-          <details key={`cmd-${c.key}`} className="config-detail" open={open}>
+          <details key={`cmd-${c.key}`} className="config-detail" open={open} data-testid="config-detail" data-source={c.source ?? 'none'}>
             <summary>
-              {c.name}: QEMU command{c.libvirt ? ' and libvirt domain' : ''}
+              {c.name}: {textKinds(c)} <span className="muted" data-testid="config-source">— {sourceText(c)}</span>
             </summary>
-            {c.qemu && <pre className="code-block">{c.qemu}</pre>}
-            {c.libvirt && <pre className="code-block">{c.libvirt}</pre>}
+            {c.notes.map((n) => (
+              <p key={n} className="small muted">{n}</p>
+            ))}
+            {CONFIG_TEXTS.map(({ field, title }) => {
+              const text = c[field];
+              return text ? (
+                <div key={field}>
+                  <p className="small strong">{title}</p>
+                  <pre className="code-block">{text}</pre>
+                </div>
+              ) : null;
+            })}
           </details>
         ))}
     </section>
