@@ -30,7 +30,7 @@ export function createLocalLabHandlers(deps: LocalLabHandlerDeps): Pick<ApiHandl
       preflight();
       const { jobId } = jobs.start('locallab', 'Create the local lab', 3, async (ctx) => {
         ctx.progress(1, 'namespaces, sshd, EBS exports, guest image, accelerator');
-        const up = await labUp({ dataDir, cacheDir, log: (line) => ctx.log('info', line) });
+        const up = await labUp({ dataDir, cacheDir, signal: ctx.signal, log: (line) => ctx.log('info', line) });
         const { lab, nodeIds } = registerLocalLab(store, pool, up.paths, up.state);
         bus.emit('lab.changed', { labId: lab.id });
         ctx.progress(2, 'probing the front-end and the back-end');

@@ -27,6 +27,8 @@ export interface LabContext {
   log?: (line: string) => void;
   /** Size of each EBS volume at creation; runs grow them as their workloads need. */
   ebsBytes?: number;
+  /** Cancels the build between its phases; what was created so far is torn down. */
+  signal?: AbortSignal;
 }
 
 export interface LabUp {
@@ -172,19 +174,24 @@ async function create(paths: LabPaths, names: LabNames, base: Pick<LabState, 'ac
   for (const d of [paths.dir, paths.keysDir, paths.pidsDir, paths.logsDir, paths.confDir, paths.runDir, paths.disksDir, paths.volumesDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
   // Recorded before anything exists, so even a crash in the next line leaves a state to clean from.
   writeState(paths, state);
+  const checkpoint = () => ctx.signal?.throwIfAborted();
   state.hostKeys = await ensureKeys(paths);
   writeFileSync(join(paths.confDir, 'authorized_keys'), await readFile(`${paths.userKey}.pub`, 'utf8'), { mode: 0o600 });
   log(`network: namespaces ${names.frontNs} (front-end) and ${names.backNs} (back-end)`);
+  checkpoint();
   const topo = await createTopology(names);
   state.slot = topo.slot;
   state.addresses = topo.addresses;
   writeState(paths, state);
   log(`network: front-end ${topo.addresses.front} (uplink ${topo.rootVeth}), lab network ${topo.addresses.frontLab} / back-end ${topo.addresses.backLab} / guest ${topo.addresses.guest}`);
+  checkpoint();
   ensureSshdRunDir();
   await Promise.all([startSshd(paths, state, 'front'), startSshd(paths, state, 'back')]);
   log('sshd: running on the front-end and the back-end');
+  checkpoint();
   state.ebs = await startEbs(paths, names, state, ctx.ebsBytes ?? DEFAULT_EBS_BYTES, log);
   log(`EBS: ${state.ebs.summary}`);
+  checkpoint();
   state.phase = 'up';
   writeState(paths, state);
   return state;
@@ -198,9 +205,11 @@ export async function labUp(ctx: LabContext): Promise<LabUp> {
   const cacheDir = ctx.cacheDir ?? defaultLabCacheDir();
   return withLabLock(paths, 'bringing the local lab up', async () => {
     const image = await buildGuestImage({ cacheDir, log });
+    ctx.signal?.throwIfAborted();
     let said = false;
     const accel = await detectAccelerator({ image, cacheDir, log: (l) => { said ||= l.startsWith('accelerator:'); log(l); } });
     if (!said) log(`accelerator: ${accel.accel} (${accel.reason})`);
+    ctx.signal?.throwIfAborted();
     const base = { accel, image: { id: image.id, kernelRelease: image.kernelRelease, minMemoryMiB: minimumMemoryMiB(image) } };
     const existing = readState(paths);
     if (existing) {
