@@ -1,11 +1,13 @@
 // `iovlab config render --format qemu|libvirt|xl <config.json|->`: a stable command external
 // checks call. Output goes to stdout only on success; an invalid or impossible configuration is
 // one line on stderr (via CliFailure, printed by program.ts) and exit code 3.
+// `iovlab config apply ...` (./config-apply.ts) puts a configuration into effect on a lab node.
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { AppError, isAppError } from '../../../shared/result.js';
-import { RENDER_FORMATS, parseVmConfigText, renderConfig, type RenderFormat } from '../../../shared/vmconfig/index.js';
+import { RENDER_FORMATS, parseVmConfigText, renderConfig, type RenderFormat, type VmConfig } from '../../../shared/vmconfig/index.js';
 import { CliFailure } from '../context.js';
+import { registerConfigApply } from './config-apply.js';
 
 /** Exit code for a configuration that is invalid or that the chosen format cannot express. */
 export const EXIT_INVALID_CONFIG = 3;
@@ -36,6 +38,18 @@ export function render(text: string, source: string, format: RenderFormat): stri
   }
 }
 
+/** Reads and validates a configuration; an invalid one exits with EXIT_INVALID_CONFIG like render. */
+export async function loadConfig(source: string): Promise<VmConfig> {
+  const text = await readInput(source);
+  try {
+    return parseVmConfigText(text);
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    const err = new AppError(e.code, `invalid configuration ${source === '-' ? '(stdin)' : source}: ${e.message}`, e.details);
+    throw new CliFailure(err.toApiError(), EXIT_INVALID_CONFIG);
+  }
+}
+
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('guest driver configurations (the experiment variable of Shafer 2010)');
   config
@@ -49,4 +63,5 @@ export function registerConfig(program: Command): void {
       const write = command.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
       write(out);
     });
+  registerConfigApply(config, loadConfig);
 }

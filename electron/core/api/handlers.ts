@@ -18,6 +18,7 @@ import { createLocalLabHandlers } from '../locallab/handlers.js';
 import { createInstallHandlers } from '../install/handlers.js';
 import { defaultRecipesDir } from '../install/recipes-dir.js';
 import { localLabHooks } from '../locallab/guest-apply.js';
+import { firstHook, realLabHooks } from '../drivers/hooks.js';
 import { defaultLabCacheDir } from '../locallab/image.js';
 import { dispatch } from './dispatch.js';
 
@@ -162,7 +163,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
 
     ...createRunDataHandlers({ store, bus }),
 
-    ...createRunnerHandlers({ ...endpointDeps, pool, jobs, bus, configHooks: localLabHooks({ ...endpointDeps, pool, dataDir: deps.info.dataDir, cacheDir: defaultLabCacheDir(deps.env) }) }),
+    ...createRunnerHandlers({ ...endpointDeps, pool, jobs, bus, configHooks: firstHook(localLabHooks({ ...endpointDeps, pool, dataDir: deps.info.dataDir, cacheDir: defaultLabCacheDir(deps.env) }), realLabHooks({ ...endpointDeps, pool })) }),
 
     ...createLocalLabHandlers({ ...endpointDeps, dataDir: deps.info.dataDir, pool, jobs, bus }),
 
