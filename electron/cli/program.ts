@@ -15,6 +15,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerReport } from './commands/report.js';
 import { registerBundle } from './commands/bundle.js';
 import { registerServe } from './commands/serve.js';
+import { registerInstall } from './commands/install.js';
 
 export function buildProgram(): Command {
   // exitOverride first: subcommands copy it when they are created, so errors come back to main().
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerReport(program);
   registerBundle(program);
+  registerInstall(program);
   return program;
 }
 

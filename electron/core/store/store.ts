@@ -8,6 +8,7 @@ import { AppError } from '../../../shared/result.js';
 import { openDatabase, type OpenOptions } from './db.js';
 import { guarded } from './errors.js';
 import { createRunStore } from './runs.js';
+import { createInstallStore } from './installs.js';
 import { LAB_ORDER, LABS_WITH_NODES, NODE_COLUMNS, NODE_FROM, toLabs, toNode, type LabNodeRow, type NodeRow } from './rows.js';
 import type { NewNode, NodePatch, Store } from './types.js';
 
@@ -191,7 +192,7 @@ export function createStore(file: string, opts: OpenOptions = {}): Store {
     delete: (nodeId) => write(`deleting the secret of node ${nodeId}`, () => void sql.deleteSecret.run(nodeId)),
   };
 
-  return { file, labs, nodes, hostKeys, probes, secrets, runs: createRunStore(db), close: () => db.close() };
+  return { file, labs, nodes, hostKeys, probes, secrets, runs: createRunStore(db), installs: createInstallStore(db), close: () => db.close() };
 }
 
 /** Stored timestamps are all `Date#toISOString()` (UTC, ms), so text order is time order. */

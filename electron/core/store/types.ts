@@ -5,6 +5,7 @@ import type { Role } from '../../../shared/roles.js';
 import type { AuthKind, HostKey, Lab, LabNode } from '../../../shared/model.js';
 import type { NodeFacts, ProbeRecord } from '../../../shared/facts.js';
 import type { RunStore } from './run-types.js';
+import type { InstallStore } from './installs.js';
 
 export interface NewNode {
   labId: number;
@@ -27,7 +28,7 @@ export interface Store {
     get(labId: number): Lab; // NOT_FOUND
     findByName(name: string): Lab | null;
     create(name: string, description: string): Lab; // ALREADY_EXISTS on duplicate name
-    delete(labId: number): void; // cascades to nodes, host keys, probes, secrets, runs
+    delete(labId: number): void; // cascades to nodes, host keys, probes, secrets, runs, installs
   };
   nodes: {
     get(nodeId: number): LabNode; // NOT_FOUND
@@ -53,5 +54,7 @@ export interface Store {
   };
   /** Benchmark runs, their steps and host iostat samples (./runs.ts). */
   runs: RunStore;
+  /** Install runs of recipes and their step records (./installs.ts). */
+  installs: InstallStore;
   close(): void;
 }

@@ -5,5 +5,6 @@ import { migration as hostKeys } from './0002-host-keys.js';
 import { migration as probes } from './0003-probes.js';
 import { migration as secrets } from './0004-secrets.js';
 import { migration as runs } from './0005-runs.js';
+import { migration as installs } from './0006-installs.js';
 
-export const MIGRATIONS: readonly Migration[] = [labsAndNodes, hostKeys, probes, secrets, runs];
+export const MIGRATIONS: readonly Migration[] = [labsAndNodes, hostKeys, probes, secrets, runs, installs];
