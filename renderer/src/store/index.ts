@@ -1,7 +1,10 @@
 import { create } from 'zustand';
 import { createConnectionSlice } from './connection-slice.js';
+import { createInstallSlice } from './install-slice.js';
+import { createJobLogsSlice } from './job-logs-slice.js';
 import { createJobsSlice } from './jobs-slice.js';
 import { createLabsSlice } from './labs-slice.js';
+import { createLocalLabSlice } from './locallab-slice.js';
 import { createNodesSlice } from './nodes-slice.js';
 import { createReportSlice } from './report-slice.js';
 import { createRunsSlice } from './runs-slice.js';
@@ -19,4 +22,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createJobsSlice(...a),
   ...createReportSlice(...a),
   ...createRunsSlice(...a),
+  ...createJobLogsSlice(...a),
+  ...createInstallSlice(...a),
+  ...createLocalLabSlice(...a),
 }));

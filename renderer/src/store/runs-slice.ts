@@ -10,8 +10,8 @@ import { api } from '../api/client.js';
 import { labIdFromHash } from './route.js';
 import type { Slice } from './types.js';
 
-/** 'nodes' is the lab page itself (no runs page open). */
-export type RunsView = 'nodes' | 'runs' | 'plan' | 'run';
+/** 'nodes' is the lab page itself (no runs page open); 'install' is the lab's install wizard. */
+export type RunsView = 'nodes' | 'runs' | 'plan' | 'run' | 'install';
 
 export interface RunsRoute {
   runsView: RunsView;
@@ -53,7 +53,7 @@ export function runsRouteFrom(search: string, hash: string): RunsRoute {
   const view = q.get('view');
   const runId = Number(q.get('run'));
   const labId = labIdFromHash(hash);
-  if (labId !== null && (view === 'runs' || view === 'plan')) return { runsView: view, runsRunId: null, runsLabId: labId };
+  if (labId !== null && (view === 'runs' || view === 'plan' || view === 'install')) return { runsView: view, runsRunId: null, runsLabId: labId };
   if (labId !== null && view === 'run' && Number.isInteger(runId) && runId > 0) return { runsView: 'run', runsRunId: runId, runsLabId: labId };
   return { runsView: 'nodes', runsRunId: null, runsLabId: labId };
 }

@@ -6,6 +6,9 @@ import type { AppInfo, ExperimentReadiness, HostKeyScan, JobProgress, Lab, LabNo
 import type { ProbeRecord } from '../../../shared/facts.js';
 import type { ApiError, Result } from '../../../shared/result.js';
 import type { ConnectionStatus } from '../api/client.js';
+import type { InstallSlice } from './install-slice.js';
+import type { JobLogsSlice } from './job-logs-slice.js';
+import type { LocalLabSlice } from './locallab-slice.js';
 import type { ReportSlice } from './report-slice.js';
 import type { RunsSlice } from './runs-slice.js';
 
@@ -66,5 +69,5 @@ export interface JobsSlice {
   jobProgress(progress: JobProgress): void;
 }
 
-export type AppState = UiSlice & ConnectionSlice & LabsSlice & NodesSlice & JobsSlice & ReportSlice & RunsSlice;
+export type AppState = UiSlice & ConnectionSlice & LabsSlice & NodesSlice & JobsSlice & ReportSlice & RunsSlice & JobLogsSlice & InstallSlice & LocalLabSlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useApp } from '../store/index.js';
 import { formatTime } from './format.js';
+import { LocalLabCard } from './LocalLabCard.js';
 
 function CreateLabForm() {
   const createLab = useApp((s) => s.createLab);
@@ -42,46 +43,49 @@ export function LabsView() {
   const loaded = useApp((s) => s.labsLoaded);
   const openLab = useApp((s) => s.openLab);
   return (
-    <div className="grid-2">
-      <section className="card">
-        <h2>Labs</h2>
-        {!loaded ? (
-          <p className="muted">Loading…</p>
-        ) : labs.length === 0 ? (
-          <p className="muted" data-testid="labs-empty">
-            No labs yet. A lab is a set of machines you benchmark together — typically the paper's front-end (cloud, cluster and storage controllers) and one back-end node controller.
-          </p>
-        ) : (
-          <table className="table" data-testid="labs-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Description</th>
-                <th className="num">Nodes</th>
-                <th>Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {labs.map((lab) => (
-                <tr key={lab.id} data-testid="lab-row" data-lab-name={lab.name}>
-                  <td>
-                    <button type="button" className="link strong" onClick={() => openLab(lab.id)} data-testid="open-lab">
-                      {lab.name}
-                    </button>
-                  </td>
-                  <td className="muted">{lab.description || '—'}</td>
-                  <td className="num">{lab.nodes.length}</td>
-                  <td className="nowrap">{formatTime(lab.createdAt)}</td>
+    <div className="stack">
+      <div className="grid-2">
+        <section className="card">
+          <h2>Labs</h2>
+          {!loaded ? (
+            <p className="muted">Loading…</p>
+          ) : labs.length === 0 ? (
+            <p className="muted" data-testid="labs-empty">
+              No labs yet. A lab is a set of machines you benchmark together — typically the paper's front-end (cloud, cluster and storage controllers) and one back-end node controller.
+            </p>
+          ) : (
+            <table className="table" data-testid="labs-table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Description</th>
+                  <th className="num">Nodes</th>
+                  <th>Created</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-      <section className="card">
-        <h2>New lab</h2>
-        <CreateLabForm />
-      </section>
+              </thead>
+              <tbody>
+                {labs.map((lab) => (
+                  <tr key={lab.id} data-testid="lab-row" data-lab-name={lab.name}>
+                    <td>
+                      <button type="button" className="link strong" onClick={() => openLab(lab.id)} data-testid="open-lab">
+                        {lab.name}
+                      </button>
+                    </td>
+                    <td className="muted">{lab.description || '—'}</td>
+                    <td className="num">{lab.nodes.length}</td>
+                    <td className="nowrap">{formatTime(lab.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section className="card">
+          <h2>New lab</h2>
+          <CreateLabForm />
+        </section>
+      </div>
+      <LocalLabCard />
     </div>
   );
 }
