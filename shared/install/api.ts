@@ -1,7 +1,7 @@
 // The install wizard's part of the API contract (merged into shared/api.ts): recipes, dry-run
 // plans, preflight, and install runs (a job each; steps arrive as install.step events).
 import { z } from 'zod';
-import type { InstallPlan, InstallRun, InstallStepRecord, PreflightResult } from './types.js';
+import { IGNORABLE_CHECKS, type InstallPlan, type InstallRun, type InstallStepRecord, type PreflightResult } from './types.js';
 import type { RecipeSummary } from './recipe.js';
 
 const id = z.number().int().positive();
@@ -11,7 +11,12 @@ export const installSchemas = {
   'install.recipes': z.object({}),
   'install.plan': z.object({ recipeId, labId: id.optional() }),
   'install.preflight': z.object({ recipeId, labId: id }),
-  'install.start': z.object({ recipeId, labId: id }),
+  'install.start': z.object({
+    recipeId,
+    labId: id,
+    /** Preflight checks the user knowingly waives for this install (see IGNORABLE_CHECKS). */
+    ignore: z.array(z.enum(IGNORABLE_CHECKS, { error: `must be one of ${IGNORABLE_CHECKS.join(', ')}` })).default([]),
+  }),
   'install.resume': z.object({ installId: id }),
   'install.get': z.object({ installId: id }),
   'install.list': z.object({ labId: id.optional() }),

@@ -7,7 +7,7 @@ import type { Role } from '../roles.js';
 import { distroName, distroText } from './load.js';
 import { sidesOf } from './plan.js';
 import type { InstallSide, Recipe } from './recipe.js';
-import type { PreflightProblem, PreflightResult } from './types.js';
+import type { PreflightCheck, PreflightProblem, PreflightResult } from './types.js';
 
 /** Free space on / and whether sudo works without a password; POSIX sh, run as the SSH user (never with sudo). */
 export const PREFLIGHT_EXTRAS_SCRIPT = `LC_ALL=C; export LC_ALL
@@ -58,22 +58,22 @@ export function evaluatePreflight(recipe: Recipe, checks: readonly NodeCheck[]):
   const problems: PreflightProblem[] = [];
   const recipeSides = new Set(recipe.steps.map((s) => s.side));
   if (checks.length === 0) {
-    problems.push({ nodeId: null, nodeName: null, message: `the lab has no node that recipe "${recipe.title}" would install on: give a node a front-end role (CLC, CC, EBS, WALRUS) or the back-end role NC` });
+    problems.push({ check: 'lab', nodeId: null, nodeName: null, message: `the lab has no node that recipe "${recipe.title}" would install on: give a node a front-end role (CLC, CC, EBS, WALRUS) or the back-end role NC` });
   }
   for (const check of checks) {
     const { node } = check;
-    const say = (message: string) => problems.push({ nodeId: node.id, nodeName: node.name, message: `node "${node.name}": ${message}` });
+    const sayAbout = (check: PreflightCheck) => (message: string) => problems.push({ check, nodeId: node.id, nodeName: node.name, message: `node "${node.name}": ${message}` });
     if (check.error !== null || check.facts === null) {
-      say(`cannot be checked: ${check.error ?? 'no facts'}`);
+      sayAbout('reachable')(`cannot be checked: ${check.error ?? 'no facts'}`);
       continue;
     }
     const sides = sidesOf(node.roles).filter((s) => recipeSides.has(s));
-    checkDistro(recipe, check.facts, say);
+    checkDistro(recipe, check.facts, sayAbout('distro'));
     if (recipe.preflight.virtExtensions && sides.includes('back-end') && check.facts.cpu.virtFlags.length === 0) {
-      say(`no vmx/svm flag in /proc/cpuinfo: the back-end of "${recipe.title}" needs hardware virtualization (enable Intel VT-x / AMD-V in the firmware, or nested virtualization on a virtual machine)`);
+      sayAbout('virt-extensions')(`no vmx/svm flag in /proc/cpuinfo: the back-end of "${recipe.title}" needs hardware virtualization (enable Intel VT-x / AMD-V in the firmware, or nested virtualization on a virtual machine)`);
     }
-    checkMemory(recipe, sides, check.facts.memoryBytes, say);
-    checkExtras(recipe, check, say);
+    checkMemory(recipe, sides, check.facts.memoryBytes, sayAbout('memory'));
+    checkExtras(recipe, check, sayAbout('disk'), sayAbout('sudo'));
   }
   return { ok: problems.length === 0, problems };
 }
@@ -108,12 +108,12 @@ function checkMemory(recipe: Recipe, sides: InstallSide[], memoryBytes: number |
   }
 }
 
-function checkExtras(recipe: Recipe, check: NodeCheck, say: (m: string) => void): void {
+function checkExtras(recipe: Recipe, check: NodeCheck, sayDisk: (m: string) => void, say: (m: string) => void): void {
   const { node, extras } = check;
   const needBytes = recipe.preflight.minDiskGiB * GIB;
   if (needBytes > 0) {
-    if (extras?.freeDiskBytes === null || extras?.freeDiskBytes === undefined) say(`free space on / is unknown (df -Pk / gave no answer); "${recipe.title}" needs at least ${recipe.preflight.minDiskGiB} GiB`);
-    else if (extras.freeDiskBytes < needBytes) say(`has ${gib(extras.freeDiskBytes)} free on /; "${recipe.title}" needs at least ${recipe.preflight.minDiskGiB} GiB`);
+    if (extras?.freeDiskBytes === null || extras?.freeDiskBytes === undefined) sayDisk(`free space on / is unknown (df -Pk / gave no answer); "${recipe.title}" needs at least ${recipe.preflight.minDiskGiB} GiB`);
+    else if (extras.freeDiskBytes < needBytes) sayDisk(`has ${gib(extras.freeDiskBytes)} free on /; "${recipe.title}" needs at least ${recipe.preflight.minDiskGiB} GiB`);
   }
   if (node.user === 'root') return;
   const fix = `allow it (a line "${node.user} ALL=(ALL) NOPASSWD: ALL" in /etc/sudoers.d/iovlab) or connect as root`;
@@ -131,4 +131,11 @@ function checkExtras(recipe: Recipe, check: NodeCheck, say: (m: string) => void)
     case 'ok':
       break;
   }
+}
+
+/** The problems left once the user's waivers are applied, and the ones waived (said in the install's log). */
+export function waivePreflight(result: PreflightResult, ignore: readonly PreflightCheck[]): { result: PreflightResult; waived: PreflightProblem[] } {
+  const waived = result.problems.filter((p) => ignore.includes(p.check));
+  const problems = result.problems.filter((p) => !ignore.includes(p.check));
+  return { result: { ok: problems.length === 0, problems }, waived };
 }

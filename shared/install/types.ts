@@ -33,7 +33,19 @@ export interface InstallPlan {
   warnings: string[];
 }
 
+/** What a preflight problem is about; the ones in IGNORABLE_CHECKS may be waived for one install. */
+export const PREFLIGHT_CHECKS = ['lab', 'reachable', 'distro', 'virt-extensions', 'memory', 'disk', 'sudo'] as const;
+export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
+/**
+ * A user may knowingly run a recipe on a node that lacks these (a test box without VT-x, a
+ * derivative distro, a small VM): the steps that really need the missing piece are still
+ * reported not-applicable by the runner. Reachability, sudo and an empty lab are never waived.
+ */
+export const IGNORABLE_CHECKS = ['distro', 'virt-extensions', 'memory', 'disk'] as const satisfies readonly PreflightCheck[];
+export type IgnorableCheck = (typeof IGNORABLE_CHECKS)[number];
+
 export interface PreflightProblem {
+  check: PreflightCheck;
   nodeId: number | null;
   nodeName: string | null;
   /** One specific sentence: "node nc1: no vmx/svm in /proc/cpuinfo: KVM and Xen HVM need hardware virtualization". */

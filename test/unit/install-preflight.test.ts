@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { NodeFacts } from '../../shared/facts.js';
 import { parseRecipe } from '../../shared/install/load.js';
-import { evaluatePreflight, parsePreflightExtras, PREFLIGHT_EXTRAS_SCRIPT, versionMatches, type NodeCheck, type PreflightExtras } from '../../shared/install/preflight.js';
+import { evaluatePreflight, parsePreflightExtras, PREFLIGHT_EXTRAS_SCRIPT, versionMatches, waivePreflight, type NodeCheck, type PreflightExtras } from '../../shared/install/preflight.js';
 import type { Role } from '../../shared/roles.js';
 import { parseProbeOutput } from '../../shared/probe/parse.js';
 import { findOnPath } from '../fixtures/probe/probe-runner.js';
@@ -46,7 +46,18 @@ test('no vmx/svm on the back-end is refused; the front-end does not need it', ()
   const result = evaluatePreflight(kvm, [front, back]);
   assert.equal(result.ok, false);
   const virt = result.problems.filter((p) => /vmx/.test(p.message));
-  assert.deepEqual(virt, [{ nodeId: back.node.id, nodeName: 'nc1', message: 'node "nc1": no vmx/svm flag in /proc/cpuinfo: the back-end of "KVM + libvirt" needs hardware virtualization (enable Intel VT-x / AMD-V in the firmware, or nested virtualization on a virtual machine)' }]);
+  assert.deepEqual(virt, [{ check: 'virt-extensions', nodeId: back.node.id, nodeName: 'nc1', message: 'node "nc1": no vmx/svm flag in /proc/cpuinfo: the back-end of "KVM + libvirt" needs hardware virtualization (enable Intel VT-x / AMD-V in the firmware, or nested virtualization on a virtual machine)' }]);
+});
+
+test('waiving a check removes only its problems; sudo and reachability stay', () => {
+  const back = check('nc1', ['NC'], debian12, { freeDiskBytes: 1 * GIB, sudo: 'denied', sudoDetail: 'a password is required' }, 'ops');
+  const result = evaluatePreflight(kvm, [back]);
+  assert.deepEqual(new Set(result.problems.map((p) => p.check)), new Set(['virt-extensions', 'memory', 'disk', 'sudo']));
+  const { result: left, waived } = waivePreflight(result, ['virt-extensions', 'memory', 'disk']);
+  assert.equal(left.ok, false);
+  assert.deepEqual(left.problems.map((p) => p.check), ['sudo']);
+  assert.deepEqual(waived.map((p) => p.check).sort(), ['disk', 'memory', 'virt-extensions']);
+  assert.equal(waivePreflight(evaluatePreflight(kvm, [check('nc2', ['NC'], debian12, { freeDiskBytes: 100 * GIB, sudo: 'root', sudoDetail: null })]), ['virt-extensions', 'memory']).result.ok, true);
 });
 
 test('too little memory names what the node has and what its side needs', () => {
@@ -86,7 +97,7 @@ test('a non-root user needs passwordless sudo: missing and refused sudo are told
 test('a node that cannot be reached, and a lab without install nodes, are problems', () => {
   const r = evaluatePreflight(easy, [check('nc9', ['NC'], null)]);
   assert.deepEqual(r.problems.map((p) => p.message), ['node "nc9": cannot be checked: connecting to 10.0.0.9:22 timed out after 8 s']);
-  assert.deepEqual(evaluatePreflight(easy, []).problems, [{ nodeId: null, nodeName: null, message: 'the lab has no node that recipe "KVM + libvirt" would install on: give a node a front-end role (CLC, CC, EBS, WALRUS) or the back-end role NC' }]);
+  assert.deepEqual(evaluatePreflight(easy, []).problems, [{ check: 'lab', nodeId: null, nodeName: null, message: 'the lab has no node that recipe "KVM + libvirt" would install on: give a node a front-end role (CLC, CC, EBS, WALRUS) or the back-end role NC' }]);
 });
 
 test('PREFLIGHT_EXTRAS_SCRIPT run for real here (as root): free space as df says, sudo not needed', () => {

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detachedSnippet, lastLines, snippetCommand } from '../../electron/core/install/remote.js';
+import { detachedSnippet, labEnvOf, lastLines, snippetCommand } from '../../electron/core/install/remote.js';
 import { killLeftoversScript, waitLeftoversScript } from '../../electron/core/install/leftovers.js';
 import { findOnPath } from '../fixtures/probe/probe-runner.js';
 
@@ -72,4 +72,16 @@ test('what a lost attempt left is found by its tag: waited for, reported busy, t
   assert.match(killed.stdout, /^\d+ \d+ \n$/);
   await exited;
   assert.equal(sh(snippetCommand(waitLeftoversScript(tag, 1), false)).stdout, 'gone\n');
+});
+
+test('the lab\'s node addresses by side reach the snippet as IOVLAB_FRONTEND_HOSTS / IOVLAB_BACKEND_HOSTS, quoted', () => {
+  const env = labEnvOf([
+    { host: '192.0.2.10', roles: ['CLC', 'CC', 'EBS', 'WALRUS'] },
+    { host: '10.0.0.2', roles: ['NC'] },
+    { host: "nc2.example.org';reboot;'", roles: ['NC'] },
+  ]);
+  assert.deepEqual(env, { IOVLAB_FRONTEND_HOSTS: '192.0.2.10', IOVLAB_BACKEND_HOSTS: "10.0.0.2 nc2.example.org';reboot;'" });
+  const r = sh(snippetCommand('printf "%s|%s\\n" "$IOVLAB_FRONTEND_HOSTS" "$IOVLAB_BACKEND_HOSTS"; sh -c \'echo "$IOVLAB_BACKEND_HOSTS"\'', false, undefined, env));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "192.0.2.10|10.0.0.2 nc2.example.org';reboot;'\n10.0.0.2 nc2.example.org';reboot;'\n");
 });

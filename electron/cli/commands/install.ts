@@ -4,6 +4,7 @@
 //   install plan <recipe> [--lab L] [--json]     the dry-run plan; nothing runs
 //   install preflight <recipe> --lab L [--json]  exit 1 when a node does not fit
 //   install run <recipe> --lab L [--json]        progress lines on stderr, then the install id (or its JSON) on stdout
+//     [--ignore-preflight distro,virt-extensions,memory,disk]  knowingly waive those preflight checks
 //   install resume <install> [--json]            same, for the steps not done yet
 //   install show <install> [--json], install list [--lab L] [--json]
 // run and resume exit 0 when every step ended done / already done / not applicable, else 1.
@@ -11,7 +12,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { stepLine } from '../../../shared/install/progress.js';
 import type { InstallSide } from '../../../shared/install/recipe.js';
 import type { InstallStepEvent } from '../../../shared/install/api.js';
-import type { InstallPlan, InstallRun, PreflightResult } from '../../../shared/install/types.js';
+import { IGNORABLE_CHECKS, type IgnorableCheck, type InstallPlan, type InstallRun, type PreflightResult } from '../../../shared/install/types.js';
 import type { JobLogLine } from '../../../shared/model.js';
 import { CliFailure, printJson, withSession, type CliSession } from '../context.js';
 import { findLab } from './lookup.js';
@@ -22,6 +23,16 @@ interface JsonOpt {
 interface RunOpts extends JsonOpt {
   lab?: string;
   verbose?: boolean;
+  ignorePreflight?: IgnorableCheck[];
+}
+
+function parseIgnorable(value: string): IgnorableCheck[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = names.filter((n) => !(IGNORABLE_CHECKS as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0) {
+    throw new InvalidArgumentError(`must be a comma-separated list of ${IGNORABLE_CHECKS.join(', ')}${bad.length > 0 ? ` (not: ${bad.join(', ')})` : ''}; reachability and sudo are never waived`);
+  }
+  return names as IgnorableCheck[];
 }
 
 function parseInstallId(value: string): number {
@@ -166,12 +177,13 @@ export function registerInstall(program: Command): void {
     .requiredOption('--lab <lab>', 'the lab (name or id)')
     .option('--json', 'print the install as JSON when it ends')
     .option('--verbose', "also print the commands' output on stderr")
+    .option('--ignore-preflight <checks>', `knowingly waive preflight checks (${IGNORABLE_CHECKS.join(', ')}); steps that need what is missing are still reported not applicable`, parseIgnorable)
     .action(async (recipeId: string, opts: RunOpts, command: Command) => {
       await withSession(command, async (session) => {
         const lab = await findLab(session.call, opts.lab ?? '');
         const follow = follower(session, opts);
         try {
-          const { installId, jobId } = await session.call('install.start', { recipeId, labId: lab.id });
+          const { installId, jobId } = await session.call('install.start', { recipeId, labId: lab.id, ignore: opts.ignorePreflight ?? [] });
           process.stderr.write(`install ${installId}: recipe ${recipeId} on lab "${lab.name}"\n`);
           await follow.follow(installId, jobId);
         } finally {

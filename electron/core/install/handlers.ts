@@ -4,6 +4,7 @@ import type { ApiHandlers } from '../../../shared/api.js';
 import type { InstallResults } from '../../../shared/install/api.js';
 import { recipeSummary } from '../../../shared/install/load.js';
 import { buildInstallPlan } from '../../../shared/install/plan.js';
+import { waivePreflight } from '../../../shared/install/preflight.js';
 import { AppError } from '../../../shared/result.js';
 import type { EventBus } from '../events.js';
 import type { JobManager } from '../jobs/manager.js';
@@ -37,15 +38,15 @@ export function createInstallHandlers(deps: InstallHandlerDeps): InstallHandlers
 
     'install.preflight': async ({ recipeId, labId }) => preflightLab(deps, await recipe(recipeId), deps.store.labs.get(labId)),
 
-    'install.start': async ({ recipeId, labId }) => {
+    'install.start': async ({ recipeId, labId, ignore }) => {
       const found = await recipe(recipeId);
       const lab = deps.store.labs.get(labId);
-      const preflight = await preflightLab(deps, found, lab);
+      const { result: preflight, waived } = waivePreflight(await preflightLab(deps, found, lab), ignore);
       if (!preflight.ok) {
         const list = preflight.problems.map((p) => `- ${p.message}`).join('\n');
         throw new AppError('PREFLIGHT_FAILED', `preflight refused to install "${found.title}" on lab "${lab.name}":\n${list}`, { problems: preflight.problems });
       }
-      return runner.start(found, lab);
+      return runner.start(found, lab, waived.map((p) => `preflight (waived by the user: ${p.check}): ${p.message}`));
     },
 
     'install.resume': async ({ installId }) => runner.resume(installId),

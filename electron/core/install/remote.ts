@@ -5,6 +5,8 @@
 import { AppError } from '../../../shared/result.js';
 import type { LabNode } from '../../../shared/model.js';
 import { NEEDS_SCRIPT, parseNeedsOutput, type NodeAbilities } from '../../../shared/install/needs.js';
+import { sidesOf } from '../../../shared/install/plan.js';
+import type { InstallSide } from '../../../shared/install/recipe.js';
 import { shQuote } from '../ssh/quote.js';
 import type { ExecResult, SshEndpoint, SshPool } from '../ssh/types.js';
 
@@ -12,6 +14,18 @@ export interface NodeTarget {
   node: LabNode;
   endpoint: SshEndpoint;
   sudo: boolean;
+  /** Lab facts a recipe may read (IOVLAB_FRONTEND_HOSTS, IOVLAB_BACKEND_HOSTS), exported in the script so they survive sudo. */
+  labEnv?: Record<string, string>;
+}
+
+/** The lab's node addresses by side, space-separated: what registration steps (euca_conf, clusteradmin) need. */
+export function labEnvOf(nodes: readonly Pick<LabNode, 'host' | 'roles'>[]): Record<string, string> {
+  const hosts = (side: InstallSide) => nodes.filter((n) => sidesOf(n.roles).includes(side)).map((n) => n.host).join(' ');
+  return { IOVLAB_FRONTEND_HOSTS: hosts('front-end'), IOVLAB_BACKEND_HOSTS: hosts('back-end') };
+}
+
+function exports(env: Record<string, string>): string {
+  return Object.entries(env).map(([k, v]) => `${k}=${shQuote(v)}; export ${k}\n`).join('');
 }
 
 const PRELUDE = 'DEBIAN_FRONTEND=noninteractive; export DEBIAN_FRONTEND\nPATH="${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/sbin:/sbin"; export PATH\n';
@@ -24,10 +38,10 @@ const SHORT_TIMEOUT_MS = 30_000;
  */
 export const INSTALL_TAG_VAR = 'IOVLAB_INSTALL';
 
-export function snippetCommand(snippet: string, sudo: boolean, tag?: string): string {
+export function snippetCommand(snippet: string, sudo: boolean, tag?: string, labEnv: Record<string, string> = {}): string {
   // Through env, so the tag is in the environment the shell itself starts with (/proc/PID/environ
   // shows only that): the shell is found between two of its commands, not only its children.
-  const shell = `${tag ? `env ${INSTALL_TAG_VAR}=${shQuote(tag)} ` : ''}sh -c ${shQuote(PRELUDE + snippet)}`;
+  const shell = `${tag ? `env ${INSTALL_TAG_VAR}=${shQuote(tag)} ` : ''}sh -c ${shQuote(PRELUDE + exports(labEnv) + snippet)}`;
   return sudo ? `sudo -n ${shell}` : shell;
 }
 
@@ -56,7 +70,7 @@ export async function runSnippet(pool: SshPool, target: NodeTarget, snippet: str
   const out = lineSplitter('stdout', (s, l) => opts.onLine?.(s, l));
   const err = lineSplitter('stderr', (s, l) => opts.onLine?.(s, l));
   try {
-    return await pool.exec(target.endpoint, snippetCommand(snippet, target.sudo, opts.tag), {
+    return await pool.exec(target.endpoint, snippetCommand(snippet, target.sudo, opts.tag, target.labEnv), {
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
       onStdout: (c) => out.push(c),

@@ -16,7 +16,7 @@ import type { JobContext, JobManager } from '../jobs/manager.js';
 import { endpointFor, type EndpointDeps } from '../nodes/endpoint.js';
 import type { SshPool } from '../ssh/types.js';
 import type { StoredInstall } from '../store/installs.js';
-import type { NodeTarget } from './remote.js';
+import { labEnvOf, type NodeTarget } from './remote.js';
 import { AbilityCache, runRecord } from './step.js';
 import { DEFAULT_INSTALL_TUNING, type InstallTuning } from './tuning.js';
 
@@ -45,7 +45,8 @@ export class InstallRunner {
   readonly runningHere = (installId: number): boolean => active.has(this.key(installId));
 
   /** Stores the install (every record pending) and starts it; preflight is the caller's business. */
-  start(recipe: Recipe, lab: Lab): { installId: number; jobId: string } {
+  /** notes: said first in the install's log (e.g. the preflight problems the user waived). */
+  start(recipe: Recipe, lab: Lab, notes: readonly string[] = []): { installId: number; jobId: string } {
     const busy = this.list(lab.id).find((i) => i.status === 'running');
     if (busy) throw new AppError('ALREADY_EXISTS', `lab "${lab.name}" already has install ${busy.id} (recipe "${busy.recipeId}") running; wait for it or cancel it first`);
     const records = plannedRecords(buildInstallPlan(recipe, lab));
@@ -57,7 +58,7 @@ export class InstallRunner {
       steps: records.map(({ step, node }) => ({ stepId: step.stepId, nodeId: node.id, nodeName: node.name, title: step.title })),
       owner: selfOwner(),
     });
-    return { installId: stored.id, jobId: this.launch(stored, recipe, lab.name) };
+    return { installId: stored.id, jobId: this.launch(stored, recipe, lab.name, notes) };
   }
 
   /** Continues a failed, cancelled or interrupted install from its first unsettled record. */
@@ -95,10 +96,11 @@ export class InstallRunner {
     return { id: s.id, labId: s.labId, recipeId: s.recipeId, status, createdAt: s.createdAt, finishedAt: s.finishedAt, steps };
   }
 
-  private launch(stored: StoredInstall, recipe: Recipe, labName: string): string {
+  private launch(stored: StoredInstall, recipe: Recipe, labName: string, notes: readonly string[] = []): string {
     const key = this.key(stored.id);
     const { jobId } = this.deps.jobs.start('install', `Install ${recipe.title} on ${labName}`, stored.steps.length, async (ctx) => {
       try {
+        for (const note of notes) ctx.log('info', note);
         return await this.execute(stored.id, recipe, ctx);
       } finally {
         active.delete(key);
@@ -169,7 +171,8 @@ export class InstallRunner {
     if (!found) {
       found = (async () => {
         const node = this.deps.store.nodes.get(nodeId);
-        return { node, endpoint: await endpointFor(this.deps, nodeId), sudo: node.user !== 'root' };
+        const labEnv = labEnvOf(this.deps.store.labs.get(node.labId).nodes);
+        return { node, endpoint: await endpointFor(this.deps, nodeId), sudo: node.user !== 'root', labEnv };
       })();
       found.catch(() => cache.delete(nodeId));
       cache.set(nodeId, found);

@@ -98,12 +98,13 @@ export async function runRecord(input: RecordInput): Promise<InstallStepRecord> 
       const stopped = await stopLeftovers(input.pool, input.target, input.tag);
       if (stopped) log.line(`stopped what was left of the step on the node (pids ${stopped})`);
     }
+    // Before close: a line after it would re-arm the log's flush timer and write after the job ended.
+    if (verdict?.reason) log.line(`== ${verdict.status}: ${verdict.reason}`);
     log.close();
   }
   if (verdict === null) {
     update({ status: 'cancelled', reason: 'cancelled by the user; the remote processes of the step were stopped', log: log.value(), finishedAt: now() });
   } else {
-    if (verdict.reason) log.line(`== ${verdict.status}: ${verdict.reason}`);
     update({ status: verdict.status, reason: verdict.reason, log: log.value(), finishedAt: now() });
   }
   return current;
