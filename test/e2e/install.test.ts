@@ -171,11 +171,17 @@ test('install wizard: recipes, dry-run plan, preflight, live run, already done, 
     // A step's log saved just after the end of install #2 must not make it look running again.
     assert.equal(await panel(page).getAttribute('data-state'), 'ok');
     await shot(page, 'install-04-refused');
+    // Knowingly waiving the distribution check: the same Run goes ahead, and the log says what was waived.
+    assert.equal(await page.getByTestId('waive-virt-extensions').count(), 0, 'only the checks that failed are offered');
+    await page.getByTestId('waive-distro').check();
+    const waivedRun = await runUntil(page, 'ok', second);
+    assert.match((await page.getByTestId('install-log').textContent()) ?? '', /preflight \(waived by the user: distro\): node "front": runs Debian/);
+    assert.equal((await bench.call('install.get', { installId: waivedRun })).steps[0]?.status, 'already-done');
 
     // A failing step, then Resume once the cause is gone: the finished step is kept.
     await pick(page, 'e2e-resume');
     assert.equal(await page.locator('[data-testid=install-plan] [data-testid=historical-badge]').count(), 1);
-    const failing = await runUntil(page, 'failed', second);
+    const failing = await runUntil(page, 'failed', waivedRun);
     assert.equal(await stepRow(page, 'e2e-resume-back').getAttribute('data-status'), 'failed');
     assert.equal(await stepRow(page, 'e2e-resume-front').getAttribute('data-status'), 'done');
     assert.match((await page.getByTestId('install-log').textContent()) ?? '', /allow-resume is missing/);

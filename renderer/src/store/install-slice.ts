@@ -3,7 +3,7 @@
 // install.step events; its job's output arrives as job.log lines (job-logs-slice.ts).
 import type { InstallStepEvent } from '../../../shared/install/api.js';
 import type { RecipeSummary } from '../../../shared/install/recipe.js';
-import type { InstallPlan, InstallRun, PreflightResult } from '../../../shared/install/types.js';
+import type { IgnorableCheck, InstallPlan, InstallRun, PreflightResult } from '../../../shared/install/types.js';
 import type { Result } from '../../../shared/result.js';
 import { api } from '../api/client.js';
 import type { Slice } from './types.js';
@@ -32,7 +32,8 @@ export interface InstallSlice {
   loadPlan(labId: number, recipeId: string): Promise<void>;
   runPreflight(labId: number, recipeId: string): Promise<void>;
   /** Not through runCall: a preflight refusal is shown next to the Run button, not as an alert. */
-  startInstall(labId: number, recipeId: string): Promise<Result<{ installId: number; jobId: string }>>;
+  /** ignore: preflight checks the user waived with the checkboxes under the preflight result. */
+  startInstall(labId: number, recipeId: string, ignore?: IgnorableCheck[]): Promise<Result<{ installId: number; jobId: string }>>;
   resumeInstall(installId: number): Promise<void>;
   cancelInstall(installId: number): Promise<void>;
   loadInstallList(labId: number): Promise<void>;
@@ -99,10 +100,10 @@ export const createInstallSlice: Slice<InstallSlice> = (set, get) => {
       if (r.ok) set((s) => ({ installPreflights: { ...s.installPreflights, [key]: r.value } }));
     },
 
-    async startInstall(labId, recipeId) {
+    async startInstall(labId, recipeId, ignore = []) {
       set((s) => ({ busy: { ...s.busy, 'install:start': true } }));
       try {
-        const r = await api().call('install.start', { recipeId, labId });
+        const r = await api().call('install.start', { recipeId, labId, ignore });
         if (r.ok) {
           const { installId, jobId } = r.value;
           set((s) => ({ installJobIds: { ...s.installJobIds, [installId]: jobId }, installOpenIds: { ...s.installOpenIds, [labId]: installId } }));

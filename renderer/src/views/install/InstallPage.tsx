@@ -71,7 +71,7 @@ export function InstallPage({ lab }: { lab: Lab }) {
         )}
         <RecipePicker recipes={recipes} picked={pickedId} onPick={(id) => pickRecipe(lab.id, id)} />
       </section>
-      {pickedId && <PlanPanel lab={lab} recipeId={pickedId} plan={plan} />}
+      {pickedId && <PlanPanel key={`${lab.id}:${pickedId}`} lab={lab} recipeId={pickedId} plan={plan} />}
       {open && (
         <div ref={runPanel}>
           <InstallRunPanel run={open} recipeTitle={recipeTitle(open.recipeId)} />

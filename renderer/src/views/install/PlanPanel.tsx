@@ -2,7 +2,7 @@
 // it would run on, its check/action/verify commands and what it needs; the preflight (reads the
 // nodes, changes nothing) and Run. Nothing runs until Run is clicked.
 import { useState } from 'react';
-import type { InstallPlan, PlannedStep, PreflightResult } from '../../../../shared/install/types.js';
+import { IGNORABLE_CHECKS, type IgnorableCheck, type InstallPlan, type PlannedStep, type PreflightResult } from '../../../../shared/install/types.js';
 import type { Lab } from '../../../../shared/model.js';
 import { planKey } from '../../store/install-slice.js';
 import { useApp } from '../../store/index.js';
@@ -61,6 +61,29 @@ function PlanStep({ step }: { step: PlannedStep }) {
   );
 }
 
+const WAIVER_TEXT: Record<IgnorableCheck, string> = {
+  distro: 'the distribution or version',
+  'virt-extensions': 'hardware virtualization (vmx/svm)',
+  memory: 'the memory minimum',
+  disk: 'the free-disk minimum',
+};
+
+/** Checkboxes for the problems a user may knowingly waive (a test box without VT-x, a derivative distro). */
+function Waivers({ result, waived, setWaived }: { result: PreflightResult; waived: IgnorableCheck[]; setWaived(w: IgnorableCheck[]): void }) {
+  const waivable = IGNORABLE_CHECKS.filter((c) => result.problems.some((p) => p.check === c));
+  if (waivable.length === 0) return null;
+  return (
+    <fieldset className="waivers small" data-testid="preflight-waivers">
+      <legend>Run anyway, knowingly waiving (steps that need what is missing are reported not applicable):</legend>
+      {waivable.map((c) => (
+        <label key={c}>
+          <input type="checkbox" data-testid={`waive-${c}`} checked={waived.includes(c)} onChange={(e) => setWaived(e.target.checked ? [...waived, c] : waived.filter((w) => w !== c))} /> {WAIVER_TEXT[c]}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 function Preflight({ result }: { result: PreflightResult }) {
   const problems = (
     <ul className="warnings">
@@ -94,6 +117,7 @@ export function PlanPanel({ lab, recipeId, plan }: { lab: Lab; recipeId: string;
   const startInstall = useApp((s) => s.startInstall);
   const busy = useApp((s) => s.busy);
   const [refusal, setRefusal] = useState<{ recipeId: string; message: string } | null>(null);
+  const [waived, setWaived] = useState<IgnorableCheck[]>([]);
 
   if (!plan) {
     return (
@@ -105,7 +129,7 @@ export function PlanPanel({ lab, recipeId, plan }: { lab: Lab; recipeId: string;
 
   const start = async () => {
     setRefusal(null);
-    const r = await startInstall(lab.id, recipeId);
+    const r = await startInstall(lab.id, recipeId, waived);
     if (r.ok) return;
     // Preflight's own list (below) says the problems one by one; the refusal only leads to it.
     const preflightFailed = r.error.code === 'PREFLIGHT_FAILED';
@@ -153,6 +177,7 @@ export function PlanPanel({ lab, recipeId, plan }: { lab: Lab; recipeId: string;
         </p>
       )}
       {preflight && <Preflight result={preflight} />}
+      {preflight && !preflight.ok && <Waivers result={preflight} waived={waived} setWaived={setWaived} />}
     </section>
   );
 }
