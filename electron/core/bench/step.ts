@@ -10,6 +10,7 @@ import { runAttempt, type AttemptOutcome, type AttemptTuning } from './attempt.j
 import type { LabNodes } from './lab-nodes.js';
 import { describeError, killLeftovers } from './resume.js';
 import type { PreparedTarget } from './targets.js';
+import { sleep } from '../jobs/sleep.js';
 
 export interface StepTuning extends AttemptTuning {
   /** Pause before reconnecting after a drop, so a blip has time to pass. */
@@ -34,17 +35,6 @@ export interface StepInput {
 
 const now = (): string => new Date().toISOString();
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** The nodes a step touches: where a lost attempt may have left processes. */
 function stepNodes(parts: StepParts, prepared: PreparedTarget | null): string[] {

@@ -7,7 +7,8 @@ import type { RecipeStep } from '../../../shared/install/recipe.js';
 import type { SshPool } from '../ssh/types.js';
 import { detachedSnippet, firstLines, readBootId, runSnippet, type NodeTarget } from './remote.js';
 import type { StepLog } from './step-log.js';
-import { sleep, type InstallTuning } from './tuning.js';
+import { sleep } from '../jobs/sleep.js';
+import type { InstallTuning } from './tuning.js';
 
 const POLL_TIMEOUT_MS = 10_000;
 const START_TIMEOUT_MS = 30_000;

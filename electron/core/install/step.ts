@@ -12,7 +12,8 @@ import { stopLeftovers, waitForLeftovers } from './leftovers.js';
 import { rebootAndWait } from './reboot.js';
 import { detectAbilities, isConnectionLoss, lastLines, runSnippet, type NodeTarget, type OutputLine } from './remote.js';
 import { StepLog } from './step-log.js';
-import { sleep, type InstallTuning } from './tuning.js';
+import { sleep } from '../jobs/sleep.js';
+import type { InstallTuning } from './tuning.js';
 
 /** Abilities per node, learned once per run (again after a reconnect or a reboot). */
 export class AbilityCache {

@@ -11,16 +11,3 @@ export interface InstallTuning {
 
 export const DEFAULT_INSTALL_TUNING: InstallTuning = { retryDelayMs: 3000, rebootTimeoutMs: 15 * 60_000, rebootPollMs: 5000, logFlushMs: 1000 };
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
