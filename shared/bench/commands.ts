@@ -71,11 +71,13 @@ const TESTDFSIO_SCRIPT = [
 export function buildWorkloadCommand(workload: Workload, target?: PlanTarget | null, ctx: CommandContext = {}): WorkloadCommand {
   switch (workload.tool) {
     case 'dd':
-      return ddCommand(workload, needTarget(workload, target));
-    case 'fio':
-      return fioCommand(workload, needTarget(workload, target));
+      return ddCommand(workload, blockTarget(workload, target));
+    case 'fio': {
+      const t = needTarget(workload, target);
+      return t.nbd ? fioNbdCommand(workload, t.nbd) : fioCommand(workload, t);
+    }
     case 'testdfsio':
-      return testDfsioCommand(workload, needTarget(workload, target));
+      return testDfsioCommand(workload, blockTarget(workload, target));
     case 'iperf3':
       return iperf3Command(workload, serverAddress(workload, ctx));
     case 'netperf':
@@ -93,12 +95,19 @@ export function commandArgv(cmd: RemoteCommand): string[] {
 
 /** Removes a file target's test file at the end of a run; devices are left as they are. */
 export function targetCleanup(target: PlanTarget): RemoteCommand | null {
-  return target.kind === 'file' ? { node: target.node, argv: ['rm', '-f', '--', target.path], env: {} } : null;
+  return target.kind === 'file' && !target.nbd ? { node: target.node, argv: ['rm', '-f', '--', target.path], env: {} } : null;
 }
 
 function needTarget(workload: Workload, target: PlanTarget | null | undefined): PlanTarget {
   if (!target) throw new AppError('INVALID_ARGUMENT', `${workload.tool} workload "${workload.id}" runs on a target (a file or device); none was given`);
   return target;
+}
+
+/** dd and TestDFSIO open a path: an NBD target has none without the kernel's nbd client. */
+function blockTarget(workload: DdWorkload | TestDfsioWorkload, target: PlanTarget | null | undefined): PlanTarget {
+  const t = needTarget(workload, target);
+  if (t.nbd) throw new AppError('INVALID_ARGUMENT', `${workload.tool} workload "${workload.id}" cannot reach target "${t.name}" over NBD (${t.nbd.uri}) without the kernel's nbd client; use a fio workload, which has its own NBD client`);
+  return t;
 }
 
 function serverAddress(workload: Iperf3Workload | NetperfWorkload, ctx: CommandContext): string {
@@ -146,6 +155,28 @@ function fioCommand(w: FioWorkload, target: PlanTarget): WorkloadCommand {
   // Hadoop's reader/writer: one large sequential stream through the page cache, read cold.
   if (w.profile === 'streaming') argv.push('--fadvise_hint=sequential', ...(w.op === 'read' ? ['--invalidate=1'] : []));
   return { node: target.node, argv, env: { ...TOOL_ENV }, tool: 'fio', output: 'stdout' };
+}
+
+/**
+ * fio's nbd engine (libnbd) on the client node: the export is written and read without any
+ * kernel nbd module, one request at a time under psync (iodepth N under libaio). O_DIRECT means
+ * nothing here (no local page cache); a write ends with an NBD flush, as dd's conv=fdatasync.
+ */
+function fioNbdCommand(w: FioWorkload, nbd: NonNullable<PlanTarget['nbd']>): WorkloadCommand {
+  if (w.profile === 'streaming') throw new AppError('INVALID_ARGUMENT', `fio workload "${w.id}": the streaming profile goes through a local page cache, which an NBD export reached by fio's nbd engine does not have; leave profile out`);
+  const argv = [
+    'fio',
+    '--output-format=json',
+    `--name=${w.id}`,
+    '--ioengine=nbd',
+    `--uri=${nbd.uri}`,
+    `--rw=${w.op}`,
+    `--bs=${formatSize(w.blockSize)}`,
+    `--size=${w.size}`,
+    `--iodepth=${w.ioengine === 'libaio' ? w.iodepth : 1}`,
+    ...(w.op === 'write' ? ['--end_fsync=1'] : []),
+  ];
+  return { node: nbd.client, argv, env: { ...TOOL_ENV }, tool: 'fio', output: 'stdout' };
 }
 
 function testDfsioCommand(w: TestDfsioWorkload, target: PlanTarget): WorkloadCommand {

@@ -14,6 +14,7 @@ export function expandPlan(plan: Plan): ExpandedStep[] {
   for (let repeat = 1; repeat <= plan.repeats; repeat++) {
     for (const config of plan.configs) {
       for (const workload of plan.workloads) {
+        if (config.workloads && !config.workloads.includes(workload.id)) continue;
         // Network workloads run between two nodes, once per configuration and repeat.
         const targets: (string | null)[] = isStorageWorkload(workload) ? plan.targets.map((t) => t.name) : [null];
         for (const targetName of targets) {

@@ -5,7 +5,7 @@
 // words that the SSH layer quotes (shQuote), never as shell text.
 import { z } from 'zod';
 import { AppError } from '../result.js';
-import { vmConfigSchema } from '../vmconfig/index.js';
+import { NBD_URL, vmConfigSchema } from '../vmconfig/index.js';
 import { describePlanIssue } from './plan-issues.js';
 import { parseSize } from './units.js';
 
@@ -145,12 +145,22 @@ export const targetSchema = z.strictObject({
   hostDevice: z.string({ error: 'must be a device name' }).regex(/^[A-Za-z0-9/._:-]{1,255}$/, 'must be a block device name like sdb or /dev/sdb').optional(),
   /** For a device target: the device's name and size typed by the user, the guard's consent to overwrite it. */
   confirm: label.optional(),
+  /**
+   * The target (a network volume's backing on `node`, e.g. an EBS host) is reached over NBD: fio
+   * runs on `client` with its user-space nbd engine against `uri` — no kernel nbd module needed.
+   */
+  nbd: z.strictObject({
+    uri: z.string({ error: 'must be an NBD URL' }).regex(NBD_URL, 'must be an NBD URL like nbd://10.0.0.1:10809/vol0'),
+    client: label,
+  }).optional(),
 });
 
 export const configSchema = z.strictObject({
   name: label,
   tags: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'tag names must be 1-64 letters, digits, _ . -'), label).default({}),
   vm: vmConfigSchema.optional(),
+  /** The ids of the workloads this configuration runs (all when left out): a host baseline may need another tool than the guests. */
+  workloads: z.array(workloadId, { error: 'must be a list of workload ids' }).min(1, 'must name at least one workload, or be left out').optional(),
 });
 
 export const planSchema = z
@@ -177,6 +187,16 @@ export const planSchema = z
     unique('workloads', (w: { id: string }) => w.id);
     plan.targets.forEach((t, i) => {
       if (t.kind === 'device' && !t.path.startsWith('/dev/')) issue(['targets', i, 'path'], `a device target must be a block device under /dev/ (got ${JSON.stringify(t.path)}); use kind "file" for a test file`);
+      // Every storage workload a configuration runs runs on every target.
+      const misfit = t.nbd ? plan.configs.flatMap((c) => plan.workloads.filter((w) => isStorageWorkload(w) && w.tool !== 'fio' && (!c.workloads || c.workloads.includes(w.id))).map((w) => `${w.id} (${c.name})`)) : [];
+      if (misfit.length > 0) {
+        issue(['targets', i, 'nbd'], `an NBD target is reached with fio's nbd engine only (dd and TestDFSIO need a kernel block device), but ${misfit.slice(0, 3).join(', ')} would run on it; use fio, or limit the configuration's workloads`);
+      }
+    });
+    plan.configs.forEach((c, i) => {
+      (c.workloads ?? []).forEach((id, j) => {
+        if (!plan.workloads.some((w) => w.id === id)) issue(['configs', i, 'workloads', j], `"${id}" is not a workload of this plan (its workloads are ${plan.workloads.map((w) => w.id).join(', ')})`);
+      });
     });
     plan.workloads.forEach((w, i) => {
       if (isStorageWorkload(w) && plan.targets.length === 0) issue(['workloads', i], `${w.tool} workload "${w.id}" needs a target: add one to "targets" (a file or device on a node)`);
@@ -234,6 +254,7 @@ export function planNodeNames(plan: Plan): string[] {
   for (const t of plan.targets) {
     names.add(t.node);
     if (t.hostNode) names.add(t.hostNode);
+    if (t.nbd) names.add(t.nbd.client);
   }
   for (const w of plan.workloads) {
     if (w.tool === 'iperf3' || w.tool === 'netperf') {

@@ -1,7 +1,9 @@
 // A preset becomes an ordinary benchmark plan (shared/bench/plan.ts) for the local lab: one plan
 // configuration per preset configuration, its guest as config.vm, tagged with the accelerator,
 // and the workloads at the chosen scale. The guest's test disk is the target "disk" on node
-// "guest"; the lab moves it to the device each configuration gives the guest.
+// "guest"; the lab moves it to the device each configuration gives the guest. The host-side EBS
+// baseline has no guest and no kernel NBD client: the lab points "disk" at the front-end's
+// volume, reached over NBD by fio on the back-end, so that configuration runs fio, not dd.
 import type { PlanInput } from '../bench/plan.js';
 import { AppError } from '../result.js';
 import type { VmConfigInput } from '../vmconfig/index.js';
@@ -62,8 +64,18 @@ function tagsFor(preset: Preset, c: PresetConfiguration, lab: PresetLab): Record
     if (c.guest.ebs) tags.ebs = c.guest.ebs;
     if (lab.accel === 'tcg') tags.note = TCG_NOTE;
   }
+  // The host on EBS is the paper's "None / EBS" row: the report reads target=ebs with vmm=none so.
+  if (c.hostStorage === 'ebs-nbd') Object.assign(tags, { target: 'ebs', ebsClient: 'fio-nbd' });
   if (c.paperRow) tags.paperRow = c.paperRow;
   return tags;
+}
+
+const DD_IDS = ['dd-write', 'dd-read'];
+const EBS_FIO_IDS = ['ebs-fio-write', 'ebs-fio-read'];
+
+/** fio over NBD from the host: the host-side EBS baseline's counterpart of the guests' dd (64 kB, one request at a time). */
+function ebsFioWorkloads(scale: PresetScale): PlanInput['workloads'] {
+  return (['write', 'read'] as const).map((op) => ({ id: `ebs-fio-${op}`, tool: 'fio' as const, op, size: scale.sizeBytes, blockSize: BLOCK, ioengine: 'psync' as const, iodepth: 1 }));
 }
 
 function workloads(preset: Preset, scale: PresetScale, lab: PresetLab): PlanInput['workloads'] {
@@ -92,18 +104,25 @@ export function buildPresetPlan(id: string, lab: PresetLab, opts: PresetOptions 
   const scale = presetScale(preset, opts);
   const omitted: PresetPlan['omitted'] = [];
   const chosen = selectConfigurations(preset, opts.only).filter((c) => {
-    if (c.requires === 'aoe' && !lab.aoeTarget) omitted.push({ name: c.name, reason: 'this lab has no AoE export (vblade is not installed on the front-end)' });
-    return !(c.requires === 'aoe' && !lab.aoeTarget);
+    const reason = c.requires === 'aoe' && !lab.aoeTarget ? 'this lab has no AoE export (vblade is not installed on the front-end)'
+      : c.hostStorage === 'ebs-nbd' && !lab.nbdUrl ? 'this lab has no NBD export (qemu-nbd did not start on the front-end)' : null;
+    if (reason) omitted.push({ name: c.name, reason });
+    return reason === null;
   });
   if (chosen.length === 0) throw new AppError('INVALID_ARGUMENT', `no configuration of ${preset.id} can run on this lab: ${omitted.map((o) => `${o.name}: ${o.reason}`).join('; ')}`);
-  const configs = chosen.map((c) => {
+  // The host-side EBS baseline runs fio (its own NBD client) where everything else runs dd.
+  const hostEbs = preset.kind === 'storage' && chosen.some((c) => c.hostStorage === 'ebs-nbd');
+  const configs: NonNullable<PlanInput['configs']> = chosen.map((c) => {
     const vm = vmFor(c, lab);
-    return { name: c.name, tags: tagsFor(preset, c, lab), ...(vm ? { vm } : {}) };
+    const only = hostEbs ? { workloads: c.hostStorage === 'ebs-nbd' ? EBS_FIO_IDS : DD_IDS } : {};
+    return { name: c.name, tags: tagsFor(preset, c, lab), ...(vm ? { vm } : {}), ...only };
   });
   const targets = preset.kind === 'storage'
     ? [{ name: DISK_TARGET, node: LOCAL_LAB_NODES.guest, kind: 'device' as const, path: '/dev/vda', hostNode: LOCAL_LAB_NODES.back }]
     : [];
   const size = opts.size === 'paper' ? 'paper sizes' : preset.kind === 'storage' ? `${Math.round(scale.sizeBytes / 2 ** 20)} MiB` : `${scale.durationS} s`;
-  const plan: PlanInput = { name: `${preset.title} (${size}, ${lab.accel})`, repeats: scale.repeats, configs, targets, workloads: workloads(preset, scale, lab) };
+  const used = (id: string) => configs.some((c) => c.workloads?.includes(id) ?? true);
+  const all = [...workloads(preset, scale, lab), ...(hostEbs ? ebsFioWorkloads(scale) : [])].filter((w) => used(w.id));
+  const plan: PlanInput = { name: `${preset.title} (${size}, ${lab.accel})`, repeats: scale.repeats, configs, targets, workloads: all };
   return { plan, scale, omitted };
 }

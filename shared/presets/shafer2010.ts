@@ -47,6 +47,19 @@ function ebsConfigs(): PresetConfiguration[] {
   const hostNote = "host-side EBS: QEMU's NBD client on the back-end attaches the front-end's volume and presents it through the guest's disk bus (the paper's Eucalyptus attached AoE in the host and passed the device through as phy)";
   const guestNote = "guest-side EBS: the guest attaches the volume itself over its virtual NIC — the change the paper's conclusion proposes";
   return [
+    {
+      name: 'ebs-host-baseline',
+      title: "EBS written from the host (no guest): fio's NBD client on the back-end",
+      paperRow: 'None EBS',
+      guest: null,
+      requires: null,
+      hostStorage: 'ebs-nbd',
+      notes: [
+        "the back-end host writes and reads the front-end's EBS volume itself, with fio's nbd engine (libnbd, a user-space NBD client): no kernel nbd or aoe module is needed",
+        'fio --ioengine=nbd, 64 kB blocks, one request at a time (iodepth 1), a write ends with an NBD flush: the host-side counterpart of the guests\' dd (conv=fdatasync / iflag=direct)',
+        "host iostat samples the front-end's disk under the volume, as for the other EBS configurations",
+      ],
+    },
     { name: 'ebs-host-nbd-lsi-scsi', title: 'EBS attached by the host (NBD), emulated LSI SCSI', paperRow: 'KVM EBS(*) SCSI/phy', guest: guest('lsi-scsi', 'sparse-file', 'e1000', 'host-nbd'), requires: null, notes: [hostNote, CACHE_NOTE] },
     { name: 'ebs-host-nbd-virtio-blk', title: 'EBS attached by the host (NBD), virtio-blk', paperRow: 'KVM EBS Virtio/phy', guest: guest('virtio-blk', 'sparse-file', 'virtio', 'host-nbd'), requires: null, notes: [hostNote, CACHE_NOTE] },
     { name: 'ebs-guest-nbd-e1000', title: 'EBS attached in the guest (nbd-client) over e1000', paperRow: null, guest: guest('virtio-blk', 'sparse-file', 'e1000', 'guest-nbd'), requires: null, notes: [guestNote] },
@@ -60,7 +73,7 @@ export const SHAFER2010_STORAGE: Preset = {
   id: 'shafer2010-storage',
   title: 'Shafer 2010 — storage',
   description:
-    'Tables 1 and 2: dd write and read bandwidth (64 kB blocks, synchronous) inside a guest for every disk bus and backing, against the host itself on the whole device ("None"), with the host disk\'s request size, queue and utilization from iostat; and EBS volumes attached by the host vs inside the guest.',
+    'Tables 1 and 2: dd write and read bandwidth (64 kB blocks, synchronous) inside a guest for every disk bus and backing, against the host itself on the whole device ("None"), with the host disk\'s request size, queue and utilization from iostat; and EBS volumes attached by the host vs inside the guest, against the host writing the same volume itself (fio\'s NBD client).',
   kind: 'storage',
   configurations: [
     { name: 'host-device', title: `host baseline (no guest) / ${BACKING_TITLE.device}`, paperRow: 'None Local disk', guest: null, requires: null, notes: ['dd runs on the back-end host itself', WHOLE_DEVICE_NOTE] },

@@ -28,6 +28,12 @@ export interface PresetConfiguration {
   guest: GuestSpec | null;
   /** What the lab must offer beyond the basics (AoE needs vblade on the front-end). */
   requires: 'aoe' | null;
+  /**
+   * Only without a guest: 'ebs-nbd' = the back-end host itself writes and reads the front-end's
+   * EBS volume over NBD with fio's user-space client (no kernel nbd module), the paper's "None /
+   * EBS" row; left out = the host on its whole local device ("None / Local disk").
+   */
+  hostStorage?: 'ebs-nbd';
   notes: string[];
 }
 

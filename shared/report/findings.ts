@@ -104,13 +104,16 @@ function f3(groups: readonly MeasurementGroup[]): Judged {
 function f4(groups: readonly MeasurementGroup[]): Judged {
   const guest = best(groups, (g) => isStorage(g, 'write') && g.facts.vmm !== 'None' && g.facts.target === 'ebs' && g.facts.ebsPath !== 'in-guest');
   if (!guest) return notMeasured('no guest dd write to network (EBS) storage attached through the host');
+  // The host side is any non-virtualized synchronous write tagged target=ebs: dd on a kernel-attached
+  // volume, or the local lab's ebs-host-baseline (fio's user-space NBD client, 64 kB, one request at a time).
   const host = nativeFor(guest, groups);
-  if (!host) return notMeasured('no dd write to the same EBS device from the host');
+  if (!host) return notMeasured('no write to the same EBS device from the host (on the local lab: the ebs-host-baseline configuration of shafer2010-storage)');
   const c = contrast(guest, host);
   const held = c.below && c.ratio <= THRESHOLDS.ebsSlowShare;
+  const tool = (g: MeasurementGroup) => (g.workload.kind === 'storage' ? `, ${g.workload.tool}` : '');
   return {
     status: held ? 'held' : 'did-not-hold',
-    summary: `From the guest ${mb(guest.estimate.mean)}, from the host ${mb(host.estimate.mean)}: the guest got ${pct(c.ratio)} (${c.text}).`,
+    summary: `From the guest ${mb(guest.estimate.mean)} (${guest.configName}${tool(guest)}, ${n(guest)}), from the host ${mb(host.estimate.mean)} (${host.configName}${tool(host)}, ${n(host)}): the guest got ${pct(c.ratio)} (${c.text}).`,
     groups: [guest, host],
   };
 }

@@ -6,7 +6,7 @@
 // QEMU argv, libvirt XML and xl.cfg of each configuration); `lab down`, nothing left behind.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalLabStatus } from '../../shared/presets/lab.js';
 import type { StepRecord } from '../../shared/bench/types.js';
@@ -99,6 +99,37 @@ test('reduced storage preset: dd write + read per configuration, host iostat sam
   const ebs = steps.find((s) => s.configName === 'ebs-host-nbd-virtio-blk');
   assert.ok(ebs && local(ebs).qemuArgv.some((a) => a.includes('"driver":"nbd"')), "EBS attached by QEMU's NBD client");
   assert.equal(ebs && local(ebs).guest.device, '/dev/vdb');
+});
+
+test('host-side EBS baseline: fio\'s NBD client on the back-end writes and reads the front-end\'s volume (no kernel nbd module), sampled on the front-end', { skip, timeout: LONG }, async (t) => {
+  const started = Date.now();
+  const r = await cli(['run', '--lab', 'local', '--preset', 'shafer2010-storage', '--size', '16M', '--repeats', '1', '--only', 'ebs-host-baseline']);
+  t.diagnostic(`ebs-host-baseline: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  assert.equal(r.code, 0, r.stderr);
+  const { run, steps, samples } = await stored(Number(r.stdout.trim()));
+  assert.equal(run.status, 'ok');
+  assert.deepEqual(steps.map((s) => [s.configName, s.workloadId, s.tool]), [['ebs-host-baseline', 'ebs-fio-write', 'fio'], ['ebs-host-baseline', 'ebs-fio-read', 'fio']]);
+  const nbd = status.ebs?.nbd;
+  assert.ok(nbd, `the lab exports an NBD volume (${status.ebs?.summary ?? 'no EBS'})`);
+  const fileOnDisk = await mapHostDevice(localShell, dataDir, 'the data dir').then(() => true, () => false);
+  for (const s of steps) {
+    const sampler = s.context.sampler as { node?: string; device?: string | null } | null;
+    t.diagnostic(`${s.workloadId}: ${s.metric?.value.toFixed(1)} ${s.metric?.unit}, ${samples.get(s.id)} iostat samples of ${String(sampler?.device)} on ${String(sampler?.node)}`);
+    assert.equal(s.status, 'ok', `${s.workloadId}: ${s.error ?? ''}`);
+    assert.equal(s.metric?.unit, 'MBps');
+    assert.ok((s.metric?.value ?? 0) > 0, s.workloadId);
+    const last = s.commands.at(-1);
+    assert.equal(last?.node, 'back', 'the back-end host is the NBD client');
+    assert.ok(last?.command.includes("'--ioengine=nbd'") && last.command.includes(`'--uri=${nbd.url}'`), last?.command);
+    const target = s.context.target as { node: string; path: string; hostNode?: string; nbd?: { uri: string; client: string } };
+    assert.deepEqual([target.node, target.path, target.hostNode, target.nbd], ['front', realpathSync(nbd.volume), 'front', { uri: nbd.url, client: 'back' }]);
+    assert.equal(sampler?.node, 'front', 'host iostat runs where the volume lives');
+    if (fileOnDisk) {
+      assert.ok(sampler?.device, `the front-end's disk under ${nbd.volume} was found (${JSON.stringify(s.context.sampler)})`);
+      assert.ok((samples.get(s.id) ?? 0) >= 1, `host iostat samples stored (${JSON.stringify(s.context.samplerOutcome)})`);
+    }
+  }
+  assert.ok(existsSync(nbd.volume), 'the EBS volume is the lab\'s, not a test file: it stays');
 });
 
 test('network preset: iperf3 from the guest to the driver domain and the other host, both ways, e1000 vs virtio-net', { skip, timeout: LONG }, async (t) => {

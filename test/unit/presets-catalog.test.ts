@@ -24,7 +24,7 @@ test('storage: every bus x backing the issue asks for, the host baseline, EBS ho
     for (const backing of ['sparse-file', 'prealloc-file', 'device']) assert.ok(names.includes(`${bus}-${backing}`), `${bus}-${backing}`);
   }
   assert.ok(names.includes('host-device'));
-  assert.deepEqual(names.filter((n) => n.startsWith('ebs-host-')), ['ebs-host-nbd-lsi-scsi', 'ebs-host-nbd-virtio-blk']);
+  assert.deepEqual(names.filter((n) => n.startsWith('ebs-host-')), ['ebs-host-baseline', 'ebs-host-nbd-lsi-scsi', 'ebs-host-nbd-virtio-blk']);
   assert.deepEqual(names.filter((n) => n.startsWith('ebs-guest-')).sort(), ['ebs-guest-aoe-e1000', 'ebs-guest-aoe-virtio', 'ebs-guest-nbd-e1000', 'ebs-guest-nbd-virtio']);
   assert.equal(new Set(names).size, names.length, 'names are unique');
   const whole = SHAFER2010_STORAGE.configurations.filter((c) => c.guest?.backing === 'device' || c.name === 'host-device');

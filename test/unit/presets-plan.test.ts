@@ -29,6 +29,9 @@ test('the storage preset is a valid plan: dd write + read of 64k blocks on the g
   assert.deepEqual(parsed.workloads.map((w) => [w.id, w.tool, 'op' in w ? w.op : null, 'size' in w ? w.size : null, 'blockSize' in w ? w.blockSize : null]), [
     ['dd-write', 'dd', 'write', 64 * 2 ** 20, 65536],
     ['dd-read', 'dd', 'read', 64 * 2 ** 20, 65536],
+    // The host-side EBS baseline's own NBD client (test/unit/ebs-host-baseline.test.ts).
+    ['ebs-fio-write', 'fio', 'write', 64 * 2 ** 20, 65536],
+    ['ebs-fio-read', 'fio', 'read', 64 * 2 ** 20, 65536],
   ]);
   assert.deepEqual(parsed.targets.map((t) => [t.name, t.node, t.kind, t.hostNode]), [['disk', 'guest', 'device', 'back']]);
   const baseline = parsed.configs.find((c) => c.name === 'host-device');

@@ -20,6 +20,7 @@ import { processStatus } from './daemon.js';
 import { ensureEbsCapacity } from './ebs.js';
 import { startGuest, type RunningGuest } from './guest.js';
 import { createBacking, guestDiskDevice, removeStaleDisks, renderForRun, type Backing } from './guest-disk.js';
+import { applyHostEbs, isHostEbsConfig } from './ebs-host.js';
 import { guestEbsAttach, type GuestEbs } from './guest-ebs.js';
 import { mustRun } from './host.js';
 import { buildGuestImage, minimumMemoryMiB, type GuestImage } from './image.js';
@@ -109,7 +110,9 @@ class LocalGuestHook implements ConfigHook {
     })());
     try {
       if (opts.signal.aborted) throw new AppError('CANCELLED', 'cancelled');
-      const applied = config.vm ? await this.boot(config.vm, config, paths, state, undo, opts.log) : await this.baseline(config, paths, undo);
+      const applied = config.vm ? await this.boot(config.vm, config, paths, state, undo, opts.log)
+        : isHostEbsConfig(config) ? await applyHostEbs({ paths, state, config, minBytes: this.diskBytes, targets: this.guestTargets(), log: opts.log })
+        : await this.baseline(config, paths, undo);
       return { ...applied, release };
     } catch (e) {
       await release();
