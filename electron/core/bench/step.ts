@@ -40,7 +40,9 @@ const now = (): string => new Date().toISOString();
 function stepNodes(parts: StepParts, prepared: PreparedTarget | null): string[] {
   const w = parts.workload;
   if (w.tool === 'iperf3' || w.tool === 'netperf') return [w.client, w.server];
-  return prepared ? [prepared.target.node, prepared.sampling.node] : [];
+  if (!prepared) return [];
+  // An NBD target's workload runs on its client node (fio's nbd engine), not where the volume lives.
+  return [prepared.target.node, prepared.sampling.node, ...(prepared.target.nbd ? [prepared.target.nbd.client] : [])];
 }
 
 export async function runStep(input: StepInput): Promise<StepRecord> {

@@ -134,6 +134,8 @@ export function formFromPlan(plan: Plan): PlanForm | string {
   }
   const odd = plan.targets.find((t) => t.hostNode !== undefined || t.hostDevice !== undefined);
   if (odd) return `target "${odd.name}" names its iostat host or device`;
+  const nbd = plan.targets.find((t) => t.nbd !== undefined);
+  if (nbd) return `target "${nbd.name}" is reached over NBD from another node`;
   const workloads: WorkloadForm[] = [];
   for (const w of plan.workloads) {
     const sized = 'size' in w ? { size: formatSize(w.size), blockSize: formatSize(w.blockSize) } : { size: '', blockSize: '' };
