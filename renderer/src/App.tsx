@@ -7,7 +7,7 @@ import { LabsView } from './views/LabsView.js';
 import { RunsArea } from './views/runs/RunsArea.js';
 import { RunsLive } from './views/runs/RunsLive.js';
 
-// The report views carry plotly (~4.7 MB): loaded only when a report is opened.
+// The report views carry plotly (the basic bundle, ~1.2 MB): loaded only when a report is opened.
 const ReportPage = lazy(() => import('./views/report/ReportPage.js').then((m) => ({ default: m.ReportPage })));
 const ReportPrint = lazy(() => import('./views/report/ReportPrint.js').then((m) => ({ default: m.ReportPrint })));
 

@@ -1,6 +1,6 @@
 // Figure and timeline view-models turned into plotly traces. Bars sit at computed numeric x
 // positions (not barmode 'group') so the paper's markers land exactly on the bar they belong to.
-import type { Data, Layout } from 'plotly.js-dist-min';
+import type { Data, Layout } from 'plotly.js-basic-dist-min';
 import type { FigureVM, SeriesVM } from '../../../../shared/report/index.js';
 
 export const PALETTE = ['#4c6ef5', '#f08c00', '#2b8a3e', '#c92a2a', '#7048e8', '#0b7285', '#5c940d', '#a61e4d'];

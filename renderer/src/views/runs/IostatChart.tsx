@@ -1,4 +1,4 @@
-// The plotly part of the samples panel, loaded only when a chart is shown (plotly is ~4.7 MB).
+// The plotly part of the samples panel, loaded only when a chart is shown (plotly's basic bundle is ~1.2 MB).
 // Reuses the report's Plot wrapper, which keeps plotly within the app's CSP.
 import { useMemo } from 'react';
 import type { IostatSample } from '../../../../shared/bench/types.js';

@@ -1,7 +1,7 @@
 // Host iostat samples of one step as four small plots on one time axis: bandwidth (MB/s),
 // request size (512-byte sectors, the paper's avgrq-sz), queue depth (avgqu-sz) and %util —
 // the figures the paper reads its storage bottlenecks from.
-import type { Data, Layout } from 'plotly.js-dist-min';
+import type { Data, Layout } from 'plotly.js-basic-dist-min';
 import type { IostatSample } from '../../../../shared/bench/types.js';
 
 /** When iostat listed several devices, the one the workload kept busy (as the statistics do). */
