@@ -1,6 +1,7 @@
 // Entry of the backend utility process (utilityProcess.fork). Plain Node plus Electron's
 // process.parentPort; it does not import 'electron'.
 import { createBackend } from '../core/backend.js';
+import { MessagePrinter, setHostPrinter } from '../core/report/printer.js';
 import type { Sealer } from '../core/secrets/vault.js';
 import type { FromBackend, ToBackend } from './ipc-protocol.js';
 
@@ -24,18 +25,30 @@ const sealer: Sealer = {
   decrypt: async (ciphertext) => seal('decrypt', ciphertext.toString('base64')),
 };
 
+// Report PDFs come from the main process (webContents.printToPDF on the app's own report page),
+// not from a Chromium this process would have to find and start.
+const printer = new MessagePrinter((ask) => port.postMessage(ask));
+setHostPrinter(printer);
+
 const dataDir = process.env.IOVLAB_DATA;
 if (!dataDir) throw new Error('backend process started without IOVLAB_DATA');
 const backend = createBackend({ dataDir, host: 'electron', sealer });
 backend.onEvent((event, payload) => port.postMessage({ type: 'event', event, payload }));
 
 port.on('message', ({ data: message }) => {
-  if (message.type === 'call') {
-    void backend.call(message.method, message.params).then((result) => port.postMessage({ type: 'result', id: message.id, result }));
-  } else {
-    const pending = pendingSeals.get(message.id);
-    pendingSeals.delete(message.id);
-    if (message.ok) pending?.resolve(message.data);
-    else pending?.reject(new Error('the OS keychain (safeStorage) is not available'));
+  switch (message.type) {
+    case 'call':
+      void backend.call(message.method, message.params).then((result) => port.postMessage({ type: 'result', id: message.id, result }));
+      break;
+    case 'printed':
+      printer.answer(message);
+      break;
+    case 'sealed': {
+      const pending = pendingSeals.get(message.id);
+      pendingSeals.delete(message.id);
+      if (message.ok) pending?.resolve(message.data);
+      else pending?.reject(new Error('the OS keychain (safeStorage) is not available'));
+      break;
+    }
   }
 });

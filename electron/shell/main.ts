@@ -1,10 +1,12 @@
-// The Electron shell: one window, one backend utility process, IPC wiring. Nothing else —
-// everything it serves is the same backend the browser host and the CLI use (and test).
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, utilityProcess, type UtilityProcess } from 'electron';
+// The Electron shell: one window, one backend utility process, IPC wiring, and hidden windows
+// that print report pages for the backend. Nothing else — everything it serves is the same
+// backend the browser host and the CLI use (and test).
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, utilityProcess, type BrowserWindowConstructorOptions, type UtilityProcess } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FromBackend, ToBackend } from './ipc-protocol.js';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './ipc-protocol.js';
+import { printReportPage } from './report-window.js';
 
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
 const APP_ORIGIN = 'app://iovlab';
@@ -34,6 +36,12 @@ function startBackend(): void {
       case 'seal':
         backend.postMessage(sealReply(message) satisfies ToBackend);
         break;
+      case 'print':
+        // The same page as the browser host prints, at the width its print CSS expects.
+        void printReportPage(message, { origin: APP_ORIGIN, open: () => appWindow({ show: false, width: 1100, height: 1400, useContentSize: true }, { hidden: true }) }).then((answer) =>
+          backend.postMessage(answer satisfies ToBackend),
+        );
+        break;
     }
   });
 }
@@ -46,33 +54,44 @@ function sealReply(message: Extract<FromBackend, { type: 'seal' }>): ToBackend {
   return { type: 'sealed', id: message.id, ok: true, data };
 }
 
-function createWindow(): void {
-  window = new BrowserWindow({
-    width: 1280,
-    height: 860,
-    title: 'iovlab',
+/** Every window of the app: the page gets the API contract through the preload and nothing else. */
+function appWindow(options: BrowserWindowConstructorOptions, { hidden = false } = {}): BrowserWindow {
+  const win = new BrowserWindow({
+    ...options,
     webPreferences: {
       preload: join(__dirname, 'preload.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // A hidden window is throttled like a background tab; a page being printed must draw at full speed.
+      backgroundThrottling: !hidden,
     },
   });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event, url) => {
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event, url) => {
     if (!url.startsWith(APP_ORIGIN)) event.preventDefault();
   });
+  return win;
+}
+
+function createWindow(): void {
+  window = appWindow({ width: 1280, height: 860, title: 'iovlab' });
   window.on('closed', () => (window = null));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
 void app.whenReady().then(() => {
-  // Serve the built renderer from app://, refusing anything outside its folder.
-  protocol.handle('app', (request) => {
+  // Serve the built renderer from app://, refusing anything outside its folder. Each response
+  // carries the CSP itself: session.webRequest's header hooks do not run for custom schemes
+  // (electron/electron#6021), so onHeadersReceived below only covers http(s).
+  protocol.handle('app', async (request) => {
     const path = normalize(join(RENDERER_DIR, decodeURIComponent(new URL(request.url).pathname)));
     if (!path.startsWith(RENDERER_DIR + sep)) return new Response('forbidden', { status: 403 });
-    return net.fetch(pathToFileURL(path).toString());
+    const file = await net.fetch(pathToFileURL(path).toString());
+    const headers = new Headers(file.headers);
+    headers.set('Content-Security-Policy', CSP);
+    return new Response(file.body, { status: file.status, statusText: file.statusText, headers });
   });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });

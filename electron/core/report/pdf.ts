@@ -1,15 +1,29 @@
 // PDF and standalone HTML of a report, rendered from the same React views as the screen: the
 // browser host is started in-process on a random port over the caller's backend, headless
 // Chromium (playwright-core) opens the report route with ?print=1, waits for the page's own
-// data-state="ready" marker (data loaded, every chart drawn) and prints it.
+// data-state="ready" marker (data loaded, every chart drawn) and prints it. A host with a
+// printer of its own (the Electron app, see ./printer.ts) is asked instead.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AppError } from '../../../shared/result.js';
 import type { Backend } from '../backend.js';
 import { defaultStaticDir } from '../../host/serve.js';
 import { startHost, type RunningHost } from '../../host/server.js';
+import {
+  countPdfPages,
+  hostPrinter,
+  PDF_FOOTER,
+  PDF_HEADER,
+  PDF_MARGINS_MM,
+  PRINTED_DOM_SCRIPT,
+  reportQuery,
+  runsKey,
+  settledSelector,
+  standaloneHtml,
+  type HostReportPrinter,
+  type PrintedDom,
+} from './printer.js';
 
 /** The flags the e2e tests use: no sandbox (root in containers), no GPU, nothing phoning home. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -42,33 +56,13 @@ export interface RenderedReport {
   timings: { launchMs: number; readyMs: number; printMs: number };
 }
 
-const FOOTER =
-  '<div style="font-size:8px;color:#666;width:100%;padding:0 12mm;display:flex;justify-content:space-between">' +
-  '<span class="title"></span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>';
-
-function reportPath(o: RenderOptions): string {
-  const q = new URLSearchParams({ view: 'report', runs: o.runIds.join(','), print: '1' });
-  if (o.title) q.set('title', o.title);
-  return q.toString();
-}
-
-/** A self-contained HTML file: the rendered DOM (charts are SVG) with the app's CSS inlined, no scripts. */
-async function standaloneHtml(page: Page, staticDir: string, title: string): Promise<string> {
-  // A string expression: this file is compiled without the DOM library.
-  const { body, css } = (await page.evaluate(
-    `({ body: document.querySelector('[data-testid=report-print]')?.outerHTML ?? '', css: [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.getAttribute('href') ?? '') })`,
-  )) as { body: string; css: string[] };
-  const styles = await Promise.all(css.filter((h) => !/^[a-z]+:/i.test(h)).map((h) => readFile(join(staticDir, h.replace(/^\.?\//, '')), 'utf8').catch(() => '')));
-  const escaped = title.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escaped}</title><style>${styles.join('\n')}</style></head><body class="print">${body}</body></html>\n`;
-}
-
 type PrinterBackend = Pick<Backend, 'info' | 'call' | 'onEvent' | 'waitForJob'>;
 
 /**
  * A warm report printer: one browser host, one Chromium and one loaded report page, reused for
- * every report. Loading plotly (~4.7 MB) costs Chromium over a second per page load, so later
- * reports are routed inside the already loaded page (history.pushState) instead of reloading it.
+ * every report. A page load (app, report views, plotly's 1.2 MB basic bundle) costs Chromium about
+ * a second, so later reports are routed inside the already loaded page (history.pushState)
+ * instead of reloading it.
  */
 export class ReportPrinter {
   private started: Promise<{ host: RunningHost; browser: Browser; context: BrowserContext; page: Page }> | null = null;
@@ -113,26 +107,26 @@ export class ReportPrinter {
     const t0 = performance.now();
     const { host, page } = await this.start();
     const launchMs = performance.now() - t0;
-    const route = reportPath(o);
+    const route = reportQuery(o);
     if (page.url().includes('view=report') && page.url().includes('print=1')) {
       // Same page, new route: the print view reloads its data on popstate.
       await page.evaluate(`history.pushState(null, '', '/?${route}'); dispatchEvent(new PopStateEvent('popstate'));`);
     } else {
       await page.goto(`${host.url}&${route}`);
     }
-    const key = [...new Set(o.runIds)].sort((a, b) => a - b).join(',');
-    const done = page.locator(`[data-testid=report-print][data-state=ready][data-runs="${key}"], [data-testid=report-print][data-state=error]`);
+    const done = page.locator(settledSelector(runsKey(o.runIds)));
     await done.waitFor({ timeout: o.timeoutMs ?? 60_000 });
     if ((await done.getAttribute('data-state')) === 'error') {
       throw new AppError('INTERNAL', `the report page failed: ${(await page.getByTestId('report-error').textContent()) ?? 'unknown error'}`);
     }
     const readyMs = performance.now() - t0 - launchMs;
-    const title = (await page.getByTestId('report-title').textContent()) ?? 'iovlab report';
-    const html = o.html ? await standaloneHtml(page, this.staticDir, title) : null;
+    const html = o.html ? standaloneHtml((await page.evaluate(PRINTED_DOM_SCRIPT)) as PrintedDom) : null;
+    const mm = (v: number) => `${v}mm`;
+    const { top, bottom, left, right } = PDF_MARGINS_MM;
     const pdf = o.pdf
-      ? await page.pdf({ format: 'A4', printBackground: true, displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: FOOTER, margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' } })
+      ? await page.pdf({ format: 'A4', printBackground: true, displayHeaderFooter: true, headerTemplate: PDF_HEADER, footerTemplate: PDF_FOOTER, margin: { top: mm(top), bottom: mm(bottom), left: mm(left), right: mm(right) } })
       : null;
-    const pages = pdf ? (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length : null;
+    const pages = pdf ? countPdfPages(pdf) : null;
     return { pdf, html, pages, timings: { launchMs, readyMs, printMs: performance.now() - t0 - launchMs - readyMs } };
   }
 
@@ -147,8 +141,22 @@ export class ReportPrinter {
   }
 }
 
-/** One report, cold: start a printer, print, stop it (the CLI). */
+/** Asks the host's own printer (the Electron app's main process) for the page. */
+async function renderWithHost(host: HostReportPrinter, o: RenderOptions & { pdf: boolean; html: boolean }): Promise<RenderedReport> {
+  const r = await host.print({ query: reportQuery(o), runsKey: runsKey(o.runIds), pdf: o.pdf, html: o.html, timeoutMs: o.timeoutMs ?? 60_000 });
+  if ((o.pdf && !r.pdf) || (o.html && !r.dom)) throw new AppError('INTERNAL', `the app printed the report page but returned no ${o.pdf && !r.pdf ? 'PDF' : 'HTML'}`);
+  const pdf = o.pdf && r.pdf ? Buffer.from(r.pdf.buffer, r.pdf.byteOffset, r.pdf.byteLength) : null;
+  const html = o.html && r.dom ? standaloneHtml(r.dom) : null;
+  return { pdf, html, pages: pdf ? countPdfPages(pdf) : null, timings: { launchMs: 0, readyMs: r.readyMs, printMs: r.printMs } };
+}
+
+/**
+ * One report, cold (the CLI, and every export of a host): the host's own printer when it set one
+ * (setHostPrinter in ./printer.ts), otherwise start a Chromium printer, print, stop it.
+ */
 export async function renderReport(backend: PrinterBackend, o: RenderOptions & { pdf: boolean; html: boolean }): Promise<RenderedReport> {
+  const host = hostPrinter();
+  if (host) return renderWithHost(host, o);
   const printer = new ReportPrinter(backend, o.staticDir ? { staticDir: o.staticDir } : {});
   try {
     return await printer.render(o);
