@@ -11,7 +11,8 @@
 // Run as root: node --import tsx bench/fidelity.ts [size=256M] [rounds=5] [ram|disk]
 import { execFile, execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { median } from 'simple-statistics';
+import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+import { studentTQuantile } from '../shared/stats.js';
 import { buildWorkloadCommand, commandArgv } from '../shared/bench/commands.js';
 import { metricOf } from '../shared/bench/metric.js';
 import { parsePlan, type Plan } from '../shared/bench/plan.js';
@@ -119,20 +120,34 @@ async function main(): Promise<void> {
     rmSync(bench.dataDir, { recursive: true, force: true });
   }
   console.log(`fidelity: ${SIZE} per run on ${ON_DISK ? 'the disk under /var/tmp' : 'a RAM-backed loop device'}, ${ROUNDS} interleaved rounds, medians in MB/s (10^6 B/s)`);
-  console.log('workload     by hand    iovlab   ratio  paired  verdict');
+  console.log('workload     by hand    iovlab   ratio  paired  paired 95% CI   hand CV  verdict');
   let allOk = true;
   for (const [id, f] of figures) {
     const hand = median(f.hand);
     const iov = median(f.iovlab);
     const ratio = iov / hand;
     // Same-round pairs cancel slow drift of the machine; a systematic harness cost shows in both.
-    const paired = median(f.iovlab.map((v, i) => v / (f.hand[i] ?? NaN)));
+    const pairs = f.iovlab.map((v, i) => v / (f.hand[i] ?? NaN));
+    const paired = median(pairs);
+    const ci = pairedRatioCi(pairs);
+    const cv = sampleStandardDeviation(f.hand) / mean(f.hand);
     const ok = ratio >= LOW && ratio <= HIGH;
     allOk &&= ok;
-    console.log(`${id.padEnd(10)} ${hand.toFixed(1).padStart(9)} ${iov.toFixed(1).padStart(9)} ${ratio.toFixed(3).padStart(7)} ${paired.toFixed(3).padStart(7)}  ${ok ? 'ok' : `OUTSIDE ${LOW}-${HIGH}`}`);
+    // A median ratio outside the band means nothing when the same command by hand varies more
+    // than the band: then the interval says whether iovlab shifts the result at all.
+    const why = ok ? 'ok' : ci[0] > HIGH || ci[1] < LOW ? 'BIASED (interval outside the band)' : ci[0] <= 1 && ci[1] >= 1 ? 'not resolved: no bias found, noise wider than the band' : `OUTSIDE ${LOW}-${HIGH}`;
+    console.log(`${id.padEnd(10)} ${hand.toFixed(1).padStart(9)} ${iov.toFixed(1).padStart(9)} ${ratio.toFixed(3).padStart(7)} ${paired.toFixed(3).padStart(7)}  ${ci[0].toFixed(3)}-${ci[1].toFixed(3)}  ${(cv * 100).toFixed(1).padStart(6)}%  ${why}`);
   }
   console.log(`raw: ${JSON.stringify(Object.fromEntries(figures))}`);
   console.log(allOk ? 'fidelity: every ratio within 0.97-1.03' : 'fidelity: some ratios outside 0.97-1.03 (see above; a noisy disk needs more rounds or a larger size)');
+}
+
+/** 95% interval of the geometric-mean paired ratio (Student t on the log ratios). */
+function pairedRatioCi(pairs: readonly number[]): [number, number] {
+  const logs = pairs.map(Math.log);
+  if (logs.length < 2) return [NaN, NaN];
+  const half = studentTQuantile(0.975, logs.length - 1) * (sampleStandardDeviation(logs) / Math.sqrt(logs.length));
+  return [Math.exp(mean(logs) - half), Math.exp(mean(logs) + half)];
 }
 
 await main();

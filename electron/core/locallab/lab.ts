@@ -229,7 +229,8 @@ export async function labUp(ctx: LabContext): Promise<LabUp> {
     try {
       return { paths, state: await create(paths, names, base, ctx, log), image, reused: false };
     } catch (e) {
-      await teardown(paths, names).catch(() => undefined);
+      const removed = await teardown(paths, names).catch(() => [] as string[]);
+      if (ctx.signal?.aborted) log(`cancelled: removed what the build had made${removed.length > 0 ? ` (${removed.join(', ')})` : ''}`);
       throw e;
     }
   });
