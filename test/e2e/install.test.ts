@@ -134,6 +134,8 @@ test('install wizard: recipes, dry-run plan, preflight, live run, already done, 
     const first = await runUntil(page, 'ok', null);
     const seen = (await page.evaluate('window.seen')) as Seen;
     assert.ok((seen.linesWhileRunning[first] ?? 0) > 0, 'log lines appeared while the install ran');
+    // Lines reach the pane in 50 ms batches: wait for the last one before reading the pane.
+    await page.locator('[data-testid=install-log]', { hasText: 'e2e-install: back-end step 2 of 2' }).waitFor({ timeout: 10_000 });
     const logText = await page.getByTestId('install-log').textContent();
     for (const line of ['e2e-install: created /tmp/iovlab-e2e-install/front', 'e2e-install: wrote /tmp/iovlab-e2e-install/front/iovlab.conf', 'e2e-install: back-end step 2 of 2']) {
       assert.ok(logText?.includes(line), `the live log shows "${line}"`);
@@ -186,7 +188,7 @@ test('install wizard: recipes, dry-run plan, preflight, live run, already done, 
     const failing = await runUntil(page, 'failed', waivedRun);
     assert.equal(await stepRow(page, 'e2e-resume-back').getAttribute('data-status'), 'failed');
     assert.equal(await stepRow(page, 'e2e-resume-front').getAttribute('data-status'), 'done');
-    assert.match((await page.getByTestId('install-log').textContent()) ?? '', /allow-resume is missing/);
+    await page.locator('[data-testid=install-log]', { hasText: 'allow-resume is missing' }).waitFor({ timeout: 10_000 });
     await shot(page, 'install-05-failed');
     const frontBefore = (await bench.call('install.get', { installId: failing })).steps.find((s) => s.stepId === 'e2e-resume-front');
     writeFileSync(`${WORK}/allow-resume`, '');
