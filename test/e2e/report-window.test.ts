@@ -8,7 +8,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,18 +21,11 @@ import { startHost, type RunningHost } from '../../electron/host/server.js';
 import { printReportPage } from '../../electron/shell/report-window.js';
 import { AppError } from '../../shared/result.js';
 import { importRecorded, RECORDED_SETS } from '../helpers/report-lab.js';
+import { CHROMIUM, pdfTestSkipReason, STATIC_DIR } from '../helpers/e2e-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const STATIC_DIR = resolve('dist/renderer');
 const OUT = resolve('test-output/report-window');
 
-function skipReason(): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} not found (apt-get install chromium)`;
-  if (!existsSync(join(STATIC_DIR, 'index.html'))) return 'dist/renderer is missing: run npm run build:renderer';
-  for (const tool of ['pdftotext', 'pdftoppm']) if (!existsSync(`/usr/bin/${tool}`)) return `/usr/bin/${tool} not found (apt-get install poppler-utils)`;
-  return null;
-}
-const skip = skipReason();
+const skip = pdfTestSkipReason();
 
 /** What printReportPage uses of a BrowserWindow, on a Chromium page of `context`. */
 function chromiumWindow(context: BrowserContext, printed: PrintToPDFOptions[]): BrowserWindow {

@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,18 +14,11 @@ import { runServe, type ServeHandle } from '../../electron/host/serve.js';
 import { verdict } from '../../shared/stats.js';
 import { runCli } from '../helpers/cli.js';
 import { importRecorded, recordedValues } from '../helpers/report-lab.js';
+import { CHROMIUM, pdfTestSkipReason, STATIC_DIR } from '../helpers/e2e-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const STATIC_DIR = resolve('dist/renderer');
 const OUT = resolve('test-output/report');
 
-function skipReason(): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} not found (apt-get install chromium)`;
-  if (!existsSync(join(STATIC_DIR, 'index.html'))) return 'dist/renderer is missing: run npm run build:renderer';
-  for (const tool of ['pdftotext', 'pdftoppm']) if (!existsSync(`/usr/bin/${tool}`)) return `/usr/bin/${tool} not found (apt-get install poppler-utils)`;
-  return null;
-}
-const skip = skipReason();
+const skip = pdfTestSkipReason();
 
 /** pdftotext's words with every run of whitespace (line breaks, columns) made one space. */
 function pdfText(file: string): string {

@@ -16,6 +16,14 @@ export function browserSkipReason(): string | null {
   return null;
 }
 
+/** The browser's reasons, then poppler's: the report tests read their PDFs with pdftotext/pdftoppm. */
+export function pdfTestSkipReason(): string | null {
+  const browser = browserSkipReason();
+  if (browser) return browser;
+  for (const tool of ['pdftotext', 'pdftoppm']) if (!existsSync(`/usr/bin/${tool}`)) return `/usr/bin/${tool} not found (apt-get install poppler-utils)`;
+  return null;
+}
+
 export function launchChromium(profileDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
