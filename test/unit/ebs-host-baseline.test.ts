@@ -16,7 +16,7 @@ import { parsePlan, planNodeNames, type PlanTarget, type Workload } from '../../
 import { parseFio } from '../../shared/parsers/index.js';
 import { buildPresetPlan, SHAFER2010_STORAGE, type PresetLab } from '../../shared/presets/index.js';
 import { adviseGroups, buildGroups, configFacts, judgeFindings } from '../../shared/report/index.js';
-import { isAppError } from '../../shared/result.js';
+import { appErrorOf } from '../helpers/app-error.js';
 import { fixture, makeRun, type StepSpec } from '../helpers/report-runs.js';
 
 const run = promisify(execFile);
@@ -27,15 +27,7 @@ const nbdTarget: PlanTarget = { name: 'disk', node: 'front', kind: 'file', path:
 const fioWrite = { id: 'ebs-fio-write', tool: 'fio', op: 'write', size: '16M', blockSize: '64k' } as const;
 const fioRead = { id: 'ebs-fio-read', tool: 'fio', op: 'read', size: '16M', blockSize: '64k' } as const;
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isAppError(e)) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  return 'no error';
-}
+const message = appErrorOf;
 
 test('fio nbd outputs recorded here (with the engine\'s "connected" line first) give MBps = bw_bytes / 10^6', () => {
   const w = parseFio(fixture('fio', 'nbd-write-64k.json.txt'));

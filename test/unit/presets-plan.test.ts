@@ -4,21 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePlan } from '../../shared/bench/plan.js';
 import { buildPresetPlan, TCG_NOTE, type PresetLab } from '../../shared/presets/index.js';
-import { isAppError } from '../../shared/result.js';
+import { appErrorOf } from '../helpers/app-error.js';
 
 const lab: PresetLab = {
   accel: 'tcg', frontLab: '10.236.7.1', backLab: '10.236.7.2', nbdUrl: 'nbd://10.236.7.1:10809/vol0', aoeTarget: 'aoe:e1.0', memoryMiB: 512, diskDir: '/var/lib/iovlab/local-lab/disks',
 };
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isAppError(e)) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  return 'no error';
-}
+const code = appErrorOf;
 
 test('the storage preset is a valid plan: dd write + read of 64k blocks on the guest disk, sampled on the back-end', () => {
   const { plan, scale, omitted } = buildPresetPlan('shafer2010-storage', lab);
