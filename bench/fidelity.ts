@@ -1,16 +1,17 @@
 // Fidelity: does iovlab measure what a sysadmin measures by hand? The same dd and fio command
 // lines (built by the same code, minus iovlab's IOVLAB_RUN tag) run by hand over plain OpenSSH
 // and through an iovlab run (with its host iostat sampler and watchdog running alongside),
-// interleaved (ABBA order against drift), on the namespace lab's back-end node. Both sides
-// get the same surroundings: a `sync` before each measurement, and the test file removed after
-// it (iovlab removes its test files at the end of a run; with online discard a removal costs
-// the next measurement, so by hand does the same). The target lives on a RAM-backed loop device
-// (ext4 on /dev/shm, still a block device iostat reports) so that the comparison measures the
-// harness, not the noise of a shared virtual disk; `disk` as the third argument uses /var/tmp.
+// interleaved (ABBA order against drift), on the namespace lab's back-end node, after one
+// uncounted warm-up round. Both sides get the same surroundings: the same reset before each
+// measurement (settle()), the runner's preparation right before the command, and the test file
+// removed after it (iovlab removes its test files at the end of a run). The target is ext4 on a
+// RAM block device (zram, else a loop device over tmpfs; still a device iostat reports), so that
+// the comparison measures the harness, not the noise of a shared virtual disk; `disk` as the
+// third argument uses /var/tmp instead.
 // Goal: the median bandwidth ratio iovlab / by hand within 0.97–1.03 for every workload.
-// Run as root: node --import tsx bench/fidelity.ts [size=256M] [rounds=5] [ram|disk]
+// Run as root: node --import tsx bench/fidelity.ts [size=2G] [rounds=20] [ram|disk]
 import { execFile, execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { studentTQuantile } from '../shared/stats.js';
 import { buildWorkloadCommand, commandArgv } from '../shared/bench/commands.js';
@@ -21,26 +22,53 @@ import { shJoin } from '../electron/core/ssh/quote.js';
 import { netnsUnavailableReason, startNsLab, type NsLab } from '../test/helpers/netns-lab.js';
 import { openBenchLab, type BenchLab } from '../test/helpers/bench-lab.js';
 
-const SIZE = process.argv[2] ?? '256M';
-const ROUNDS = Math.max(1, Number(process.argv[3] ?? 5));
+const SIZE = process.argv[2] ?? '2G';
+const ROUNDS = Math.max(1, Number(process.argv[3] ?? 20));
 const LOW = 0.97;
 const HIGH = 1.03;
 const ON_DISK = process.argv[4] === 'disk';
+const SETTLE_S = 3;
 const dir = `/var/tmp/iovlab/fidelity-${process.pid}`;
 const ramImage = `/dev/shm/iovlab-fidelity-${process.pid}.img`;
+/** Room for the test file and ext4's own, whatever SIZE is (up to 5 GiB). */
+const RAM_DISK_SIZE = '6G';
 
 function sh(cmd: string): string {
   return execFileSync('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
 }
 
-/** ext4 on a loop device over a tmpfs file, mounted where the target lives; returns the undo. */
-function ramDisk(): () => void {
-  sh(`mkdir -p ${dir} && truncate -s 2G ${ramImage}`);
+/**
+ * ext4 on a RAM block device, mounted where the target lives; returns the undo. zram when the
+ * kernel has it: it serves each request in the caller's context, so there is no loop worker
+ * thread whose wake-ups on another vCPU add scheduling noise; else a loop device over a tmpfs file.
+ */
+function ramDisk(): { undo: () => void; where: string } {
+  sh(`mkdir -p ${dir}`);
+  if (existsSync('/sys/class/zram-control/hot_add')) {
+    const id = sh('cat /sys/class/zram-control/hot_add');
+    sh(`echo ${RAM_DISK_SIZE} > /sys/block/zram${id}/disksize && mkfs.ext4 -q /dev/zram${id} && mount /dev/zram${id} ${dir}`);
+    return { where: `ext4 on /dev/zram${id}`, undo: () => sh(`umount ${dir}; echo ${id} > /sys/class/zram-control/hot_remove`) };
+  }
+  sh(`truncate -s ${RAM_DISK_SIZE} ${ramImage}`);
   const loop = sh(`losetup -f --show ${ramImage}`);
   sh(`mkfs.ext4 -q ${loop} && mount ${loop} ${dir}`);
-  return () => {
-    sh(`umount ${dir}; losetup -d ${loop}; rm -f ${ramImage}`);
-  };
+  return { where: `ext4 on ${loop} over a tmpfs file`, undo: () => sh(`umount ${dir}; losetup -d ${loop}; rm -f ${ramImage}`) };
+}
+
+/**
+ * A VM's guest kernel may report freed pages to the hypervisor (virtio-balloon free page
+ * reporting), which takes them back; the next buffered write then faults each page of its page
+ * cache in again, at a cost that swings with the host (dd-write 1.0-3.1 GB/s here, CV over 40%,
+ * against 2.6-3.1 GB/s with reporting paused). Reporting covers free blocks of at least
+ * page_reporting_order; raising it to the largest order (10) pauses it for the benchmark.
+ */
+function pauseFreePageReporting(): { note: string; undo: () => void } {
+  const param = '/sys/module/page_reporting/parameters/page_reporting_order';
+  if (!existsSync(param)) return { note: 'no free page reporting in this kernel', undo: () => undefined };
+  const was = readFileSync(param, 'utf8').trim();
+  if (Number(was) >= 10) return { note: `free page reporting already paused (order ${was})`, undo: () => undefined };
+  writeFileSync(param, '10');
+  return { note: `free page reporting paused (page_reporting_order ${was} -> 10, restored after)`, undo: () => writeFileSync(param, was) };
 }
 
 function planFor(workloads: object[]): Plan {
@@ -69,8 +97,9 @@ async function byHand(lab: NsLab, workload: object): Promise<number> {
   if (!w) throw new Error('no workload');
   const cmd = buildWorkloadCommand(w, plan.targets[0]);
   await ssh(lab, `mkdir -p ${dir}`);
+  await settle(lab);
+  // In the runner's order: its preparation (the fill of a read's file) right before the command.
   for (const prep of cmd.prepare ?? []) await ssh(lab, shJoin(commandArgv(prep)));
-  await ssh(lab, 'sync');
   const r = await ssh(lab, shJoin(commandArgv(cmd)));
   if (r.code !== 0) throw new Error(`by hand: ${cmd.tool} failed: ${r.stderr}`);
   await ssh(lab, shJoin(['rm', '-f', '--', `${dir}/f.dat`]));
@@ -81,8 +110,19 @@ async function byHand(lab: NsLab, workload: object): Promise<number> {
   return metric.value;
 }
 
+/**
+ * The same starting state before every measurement, so that neither the previous workload nor
+ * the order in a pair leaks into the figure: flush; on the RAM disk, trim the freed blocks (zram
+ * releases their memory only on discard); drop the page cache; then wait out the kernel's free
+ * page reporting (a 2 s delay), which hands freed memory back to the hypervisor, so that both
+ * sides touch equally cold memory whatever the seconds of setup iovlab spends before its command.
+ */
+async function settle(lab: NsLab): Promise<void> {
+  await ssh(lab, `sync; ${ON_DISK ? '' : `fstrim ${dir}; `}echo 3 > /proc/sys/vm/drop_caches; sleep ${SETTLE_S}`);
+}
+
 async function viaIovlab(lab: NsLab, bench: BenchLab, workload: object): Promise<number> {
-  await ssh(lab, 'sync');
+  await settle(lab);
   const { runId, jobId } = await bench.call('run.start', { labId: bench.labId, plan: { name: 'fidelity', repeats: 1, targets: [{ name: 'f', node: 'back', kind: 'file', path: `${dir}/f.dat` }], workloads: [workload] } });
   const outcome = await bench.backend.waitForJob(jobId);
   const step = (await bench.call('run.get', { runId })).steps[0];
@@ -96,30 +136,35 @@ async function main(): Promise<void> {
     console.log(`fidelity: skipped: ${reason}`);
     return;
   }
+  // Mount first: the node's sshd lives in the mount namespace `ip netns exec` copies when the
+  // lab starts, and "/" is private here, so a later mount would never reach the node.
+  const reporting = pauseFreePageReporting();
+  const ram = ON_DISK ? { where: 'the disk under /var/tmp', undo: () => undefined } : ramDisk();
   const lab = await startNsLab();
   const bench = await openBenchLab(lab, 'fidelity');
-  const undoRam = ON_DISK ? () => undefined : ramDisk();
   const figures = new Map<string, { hand: number[]; iovlab: number[] }>(WORKLOADS.map((w) => [w.id, { hand: [], iovlab: [] }]));
   try {
-    for (let round = 1; round <= ROUNDS; round++) {
+    // Round 0 warms up (first faults of the RAM disk, SSH connections, the store) and is not counted.
+    for (let round = 0; round <= ROUNDS; round++) {
       for (const w of WORKLOADS) {
         const f = figures.get(w.id) as { hand: number[]; iovlab: number[] };
         const order = round % 2 === 1 ? ['hand', 'iovlab'] : ['iovlab', 'hand'];
         for (const who of order) {
-          if (who === 'hand') f.hand.push(await byHand(lab, w));
-          else f.iovlab.push(await viaIovlab(lab, bench, w));
+          const value = who === 'hand' ? await byHand(lab, w) : await viaIovlab(lab, bench, w);
+          if (round > 0) (who === 'hand' ? f.hand : f.iovlab).push(value);
         }
       }
-      console.error(`round ${round}/${ROUNDS} done`);
+      console.error(round === 0 ? 'warm-up round done' : `round ${round}/${ROUNDS} done`);
     }
   } finally {
     await bench.backend.close();
     await lab.stop();
-    undoRam();
+    ram.undo();
+    reporting.undo();
     rmSync(dir, { recursive: true, force: true });
     rmSync(bench.dataDir, { recursive: true, force: true });
   }
-  console.log(`fidelity: ${SIZE} per run on ${ON_DISK ? 'the disk under /var/tmp' : 'a RAM-backed loop device'}, ${ROUNDS} interleaved rounds, medians in MB/s (10^6 B/s)`);
+  console.log(`fidelity: ${SIZE} per run on ${ram.where}, ${ROUNDS} interleaved rounds after a warm-up round, sync + ${SETTLE_S} s before each, medians in MB/s (10^6 B/s); ${reporting.note}`);
   console.log('workload     by hand    iovlab   ratio  paired  paired 95% CI   hand CV  verdict');
   let allOk = true;
   for (const [id, f] of figures) {
