@@ -1,6 +1,6 @@
 // The experiments of Shafer 2010 that iovlab reproduces (plus iovlab's own additions), what
 // each needs on which node role, and whether a lab's probed nodes have it.
-import type { NodeFacts, ProbedTool } from './facts.js';
+import type { NodeFacts, ProbedTool, VmNoise } from './facts.js';
 import type { ExperimentReadiness } from './model.js';
 import { ROLE_TITLES, type Role } from './roles.js';
 
@@ -37,24 +37,49 @@ function xenNotes(node: string, facts: NodeFacts): string[] {
     : [];
 }
 
+/** The largest order a kernel's free page reporting knows on x86: at it, reporting all but stops. */
+const PAUSED_REPORTING_ORDER = 10;
+
+/** One line for a node's VmNoise: "VM; free page reporting on (order 9)". */
+export function describeVmNoise(noise: VmNoise): string {
+  const host = noise.hypervisor === null ? 'hypervisor unknown' : noise.hypervisor ? 'VM' : 'bare metal';
+  if (!noise.freePageReporting) return `${host}; no free page reporting`;
+  const paused = (noise.pageReportingOrder ?? 0) >= PAUSED_REPORTING_ORDER;
+  const order = noise.pageReportingOrder === null ? '' : ` (order ${noise.pageReportingOrder})`;
+  return `${host}; free page reporting ${paused ? 'paused' : 'on'}${order}`;
+}
+
+/** Storage nodes: a VM that gives its freed memory back to its hypervisor makes buffered writes vary. */
+function vmNoiseNotes(node: string, facts: NodeFacts): string[] {
+  const noise = facts.vmNoise;
+  if (!noise?.freePageReporting || (noise.pageReportingOrder ?? 0) >= PAUSED_REPORTING_ORDER) return [];
+  return [
+    `${node} is a VM that hands freed memory back to its hypervisor (free page reporting), so buffered writes can vary 2-3x between repeats: ` +
+      `use direct I/O or more repeats, or pause it while measuring (echo ${PAUSED_REPORTING_ORDER} > /sys/module/page_reporting/parameters/page_reporting_order; restore ${noise.pageReportingOrder ?? 'the old value'} after).`,
+  ];
+}
+
 export const EXPERIMENTS: readonly Experiment[] = [
   {
     id: 'storage-dd',
     title: 'Storage bandwidth with dd (local disk and file, per driver)',
     paperRef: 'Table 1, Table 2, Figure 2',
     needs: { NC: [['dd'], ['iostat']] },
+    nodeNotes: { NC: vmNoiseNotes },
   },
   {
     id: 'storage-fio',
     title: 'Storage bandwidth with fio (queued asynchronous I/O)',
     paperRef: 'iovlab addition: tests the asynchronous I/O remedy proposed in §3.3',
     needs: { NC: [['fio'], ['iostat']] },
+    nodeNotes: { NC: vmNoiseNotes },
   },
   {
     id: 'storage-ebs',
     title: 'Remote (EBS) storage bandwidth over the network',
     paperRef: 'Table 1, Table 2 (EBS rows), Figure 2',
     needs: { EBS: [['iostat'], ['vblade', 'qemu-nbd']], NC: [['dd']] },
+    nodeNotes: { EBS: vmNoiseNotes, NC: vmNoiseNotes },
   },
   {
     id: 'network-iperf3',

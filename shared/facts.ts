@@ -46,6 +46,16 @@ export interface ToolFact {
   path: string | null;
 }
 
+/** What makes the same measurement vary on a node that is itself a virtual machine. */
+export interface VmNoise {
+  /** The CPU's hypervisor flag: the node runs under a hypervisor; null when unreadable. */
+  hypervisor: boolean | null;
+  /** A virtio-balloon device with free page reporting: freed memory goes back to the hypervisor. */
+  freePageReporting: boolean;
+  /** The smallest free block (as a power-of-two page count) the kernel reports; null when unknown. */
+  pageReportingOrder: number | null;
+}
+
 export interface NodeFacts {
   distro: { id: string | null; name: string | null; version: string | null; prettyName: string | null };
   kernel: string | null;
@@ -56,6 +66,8 @@ export interface NodeFacts {
   blockDevices: BlockDevice[];
   nics: NetInterface[];
   tools: Record<ProbedTool, ToolFact>;
+  /** Absent from probes taken before iovlab read it. */
+  vmNoise?: VmNoise;
   /** Sections of the probe that could not be read, with the reason; the rest still counts. */
   warnings: string[];
 }

@@ -42,5 +42,6 @@ export const nodeFactsSchema: z.ZodType<NodeFacts> = z.object({
     }),
   ),
   tools: toolsSchema,
+  vmNoise: z.object({ hypervisor: z.boolean().nullable(), freePageReporting: z.boolean(), pageReportingOrder: count.nullable() }).optional(),
   warnings: z.array(z.string()),
 });

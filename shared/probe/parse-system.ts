@@ -1,6 +1,6 @@
-// Readers for the probe's system sections: release, uname, cpuinfo + cpus, memory, kvm, nics.
+// Readers for the probe's system sections: release, uname, cpuinfo + cpus, memory, kvm, vmnoise, nics.
 // Each takes the section's lines and a `warn` for what it could not understand.
-import type { NetInterface, NodeFacts } from '../facts.js';
+import type { NetInterface, NodeFacts, VmNoise } from '../facts.js';
 import { keyValues, takeHeader } from './sections.js';
 
 export type Warn = (message: string) => void;
@@ -97,6 +97,19 @@ export function parseKvm(lines: string[], warn: Warn): boolean {
   const present = keyValues(lines).values.get('present');
   if (present !== '0' && present !== '1') warn('no present=0|1 line; assuming /dev/kvm is absent');
   return present === '1';
+}
+
+export function parseVmNoise(lines: string[], warn: Warn): VmNoise {
+  const { values, odd } = keyValues(lines);
+  if (odd.length > 0) warn(`${odd.length} line(s) not understood`);
+  const flag = (key: string): boolean | null => {
+    const v = values.get(key);
+    if (v === '0' || v === '1') return v === '1';
+    if (v !== undefined) warn(`${key}=${v.slice(0, 40)} is not 0 or 1`);
+    return null;
+  };
+  const order = parseInteger(values.get('order'));
+  return { hypervisor: flag('hypervisor'), freePageReporting: flag('reporting') ?? false, pageReportingOrder: order !== null && order >= 0 ? order : null };
 }
 
 const NIC_KEYS = ['nic', 'mtu', 'speed', 'state', 'mac'] as const;

@@ -5,7 +5,7 @@
 import { PROBED_TOOLS, type NodeFacts, type ProbedTool, type ToolFact } from '../facts.js';
 import { AppError } from '../result.js';
 import { parseLsblk } from './parse-lsblk.js';
-import { parseCpuinfo, parseCpus, parseKvm, parseMemory, parseNics, parseRelease, parseUname, type Warn } from './parse-system.js';
+import { parseCpuinfo, parseCpus, parseKvm, parseMemory, parseNics, parseRelease, parseUname, parseVmNoise, type Warn } from './parse-system.js';
 import { parseToolSection } from './parse-tools.js';
 import { PROBE_FORMAT_VERSION } from './script.js';
 import { splitProbeOutput, type SplitProbeOutput } from './sections.js';
@@ -36,6 +36,8 @@ export function parseProbeOutput(stdout: string): NodeFacts {
   const cores = read('cpus', null, parseCpus);
   const memoryBytes = read('memory', null, parseMemory);
   const kvmDevice = read('kvm', false, parseKvm);
+  // A later addition to the script: its absence only means an older probe, not a fault.
+  const vmNoise = split.sections.has('vmnoise') ? read('vmnoise', undefined, parseVmNoise) : undefined;
   const blockDevices = read('lsblk', [], parseLsblk);
   const nics = read('nics', [], parseNics);
 
@@ -50,7 +52,7 @@ export function parseProbeOutput(stdout: string): NodeFacts {
     tools.netserver = { ...tools.netserver, version: tools.netperf.version };
   }
 
-  return { distro, kernel, arch, cpu: { ...cpuinfo, cores }, memoryBytes, kvmDevice, blockDevices, nics, tools, warnings };
+  return { distro, kernel, arch, cpu: { ...cpuinfo, cores }, memoryBytes, kvmDevice, blockDevices, nics, tools, ...(vmNoise ? { vmNoise } : {}), warnings };
 }
 
 type SectionParser<T> = (lines: string[], warn: Warn) => T;

@@ -139,6 +139,30 @@ sec_kvm() {
   fi
 }
 
+# What makes the same measurement vary: a VM (the CPU's hypervisor flag) whose virtio-balloon
+# device offers free page reporting (feature bit 5), which hands freed guest memory back to the
+# hypervisor, so that every later page-cache fill faults it in again. page_reporting_order is
+# the smallest free block reported (the largest order, 10 on x86, all but stops it).
+sec_vmnoise() {
+  sec vmnoise
+  if [ -r /proc/cpuinfo ]; then
+    v_h=0
+    while IFS= read -r v_l; do
+      case $v_l in flags*) case " $v_l " in *" hypervisor "*) v_h=1 ;; esac; break ;; esac
+    done </proc/cpuinfo
+    echo "hypervisor=$v_h"
+  fi
+  v_r=0
+  for v_d in /sys/bus/virtio/drivers/virtio_balloon/virtio*; do
+    [ -r "$v_d/features" ] || continue
+    IFS= read -r v_f <"$v_d/features" || continue
+    case $v_f in ?????1*) v_r=1 ;; esac
+  done
+  echo "reporting=$v_r"
+  v_o=/sys/module/page_reporting/parameters/page_reporting_order
+  if [ -r "$v_o" ] && IFS= read -r v_n <"$v_o"; then echo "order=$v_n"; fi
+}
+
 sec_lsblk() {
   sec lsblk
   if ! l_p=$(find_tool lsblk); then err "lsblk is not installed (package util-linux); block devices unknown"; return 0; fi
@@ -237,7 +261,7 @@ sec_tools() {
 
 probe_main() {
   printf '%s:probe:${PROBE_FORMAT_VERSION}@@\\n' "$M"
-  ( sec_release ); ( sec_uname ); ( sec_cpuinfo ); ( sec_memory ); ( sec_kvm )
+  ( sec_release ); ( sec_uname ); ( sec_cpuinfo ); ( sec_memory ); ( sec_kvm ); ( sec_vmnoise )
   ( sec_lsblk ); ( sec_nics ); ( sec_tools )
   printf '%s:end@@\\n' "$M"
 }

@@ -3,7 +3,7 @@
 // Waits only on app state (data-state, data-status) — never on fixed sleeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -106,6 +106,9 @@ async function checkFacts(page: Page, node: string): Promise<void> {
   assert.equal(await facts.locator('[data-testid=tool-row]').count(), PROBED_TOOLS.length);
   assert.equal(await facts.locator('[data-testid=tool-row][data-tool=dd]').getAttribute('data-installed'), 'yes');
   assert.notEqual(await facts.getByTestId('facts-cores').textContent(), '—');
+  // The same kernel's /proc/cpuinfo: a VM here exactly when this machine's CPU has the hypervisor flag.
+  const vm = /^flags\s*:.*\bhypervisor\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  assert.match((await facts.getByTestId('facts-vm-noise').textContent()) ?? '', vm ? /^VM; / : /^bare metal; /);
 }
 
 async function openFacts(page: Page, node: string): Promise<void> {

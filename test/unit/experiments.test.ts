@@ -43,17 +43,35 @@ test("the paper's two-node lab, both probed on this machine", () => {
     { name: 'nc1', roles: ['NC'], facts: full },
   ]);
   for (const id of ['storage-dd', 'storage-fio', 'storage-ebs', 'network-iperf3', 'kvm-guests']) assert.equal(get(r, id).ready, true, id);
-  assert.deepEqual(get(r, 'storage-dd'), { experimentId: 'storage-dd', ready: true, missing: [], notes: [] });
+  // This machine is a VM that reports free pages: the one note is about that (see below).
+  const noteHeads = (id: string) => get(r, id).notes.map((n) => n.split(' is a VM ')[0]);
+  assert.deepEqual({ ...get(r, 'storage-dd'), notes: noteHeads('storage-dd') }, { experimentId: 'storage-dd', ready: true, missing: [], notes: ['nc1'] });
   assert.deepEqual(get(r, 'network-netperf').missing, [
     { node: 'nc1', tool: 'netperf' }, { node: 'nc1', tool: 'netserver' },
     { node: 'front', tool: 'netperf' }, { node: 'front', tool: 'netserver' },
   ]);
   assert.deepEqual(get(r, 'hadoop-testdfsio').missing, [{ node: 'nc1', tool: 'hadoop' }]);
   assert.deepEqual(get(r, 'kvm-guests').notes, ['nc1 has /dev/kvm but its CPU shows no vmx/svm flag (nested or paravirtual KVM): if KVM guests fail, iovlab falls back to TCG']);
-  assert.deepEqual(get(r, 'storage-ebs'), { experimentId: 'storage-ebs', ready: true, missing: [], notes: [] });
+  assert.deepEqual({ ...get(r, 'storage-ebs'), notes: noteHeads('storage-ebs') }, { experimentId: 'storage-ebs', ready: true, missing: [], notes: ['front', 'nc1'] });
   assert.equal(get(r, 'eucalyptus').ready, false);
   // The front-end needs eucalyptus as CLC and as CC: it is listed once.
   assert.deepEqual(get(r, 'eucalyptus').missing, [{ node: 'front', tool: 'eucalyptus' }, { node: 'nc1', tool: 'eucalyptus' }]);
+});
+
+test('storage on a VM that reports its free pages gets a note, unless reporting is paused or absent', () => {
+  const note = (f: NodeFacts) => get(byId([{ name: 'nc1', roles: ['NC'], facts: f }]), 'storage-dd').notes;
+  assert.deepEqual(full.vmNoise, { hypervisor: true, freePageReporting: true, pageReportingOrder: 9 });
+  const [text, ...more] = note(full);
+  assert.equal(more.length, 0);
+  assert.match(text ?? '', /^nc1 is a VM that hands freed memory back to its hypervisor .*\(echo 10 > \/sys\/module\/page_reporting\/parameters\/page_reporting_order; restore 9 after\)\.$/);
+  assert.deepEqual(note({ ...full, vmNoise: { hypervisor: true, freePageReporting: true, pageReportingOrder: 10 } }), []);
+  assert.deepEqual(note({ ...full, vmNoise: { hypervisor: true, freePageReporting: false, pageReportingOrder: 9 } }), []);
+  const { vmNoise: _, ...older } = full;
+  assert.deepEqual(note(older), []);
+  // The EBS node's disk is measured too.
+  const ebs = get(byId([{ name: 'front', roles: ['EBS'], facts: full }, { name: 'nc1', roles: ['NC'], facts: older }]), 'storage-ebs').notes;
+  assert.equal(ebs.length, 1);
+  assert.match(ebs[0] ?? '', /^front is a VM /);
 });
 
 test('a lab without a node of a needed role: missing names the role', () => {

@@ -27,7 +27,7 @@ test('debian12-sh.txt (recorded): every fact as the machine had it', () => {
     { name: 'eth0', mtu: 1400, speedMbps: null, state: 'up', mac: '02:fc:00:00:00:01' },
     { name: 'ifb0', mtu: 1500, speedMbps: null, state: 'down', mac: '3a:3a:c2:89:97:1e' },
     { name: 'ifb1', mtu: 1500, speedMbps: null, state: 'down', mac: '82:22:30:eb:c6:72' },
-    { name: 'iovrec0', mtu: 1500, speedMbps: 10000, state: 'up', mac: '86:fc:18:9c:b6:45' },
+    { name: 'iovrec0', mtu: 1500, speedMbps: 10000, state: 'up', mac: 'ba:83:52:e6:0f:19' },
     { name: 'lo', mtu: 65536, speedMbps: null, state: 'unknown', mac: '00:00:00:00:00:00' },
   ]);
   const versions = Object.fromEntries(Object.entries(f.tools).map(([k, v]) => [k, v.installed ? v.version : 'missing']));
@@ -37,7 +37,7 @@ test('debian12-sh.txt (recorded): every fact as the machine had it', () => {
     'qemu-nbd': '7.2.22',
     vblade: null,
     virsh: '9.0.0',
-    libvirtd: 'missing',
+    libvirtd: '9.0.0',
     xl: 'missing',
     eucalyptus: 'missing',
     fio: '3.33',
@@ -52,6 +52,8 @@ test('debian12-sh.txt (recorded): every fact as the machine had it', () => {
   // vblade has no version flag: present, version unknown.
   assert.deepEqual(f.tools.vblade, { installed: true, version: null, path: '/usr/sbin/vblade' });
   assert.deepEqual(f.tools.hadoop, missing);
+  // A Firecracker VM whose balloon device reports free pages, at the kernel's default order 9.
+  assert.deepEqual(f.vmNoise, { hypervisor: true, freePageReporting: true, pageReportingOrder: 9 });
   assert.deepEqual(f.warnings, []);
 });
 
@@ -94,6 +96,21 @@ test('lsblk-pairs.txt (hand-edited): lsblk -P lines become a tree by PKNAME; \\x
   assert.deepEqual(f.blockDevices[0]?.children[1]?.mountpoints, ['/srv/eucalyptus volumes']);
   assert.equal(f.blockDevices[1]?.model, 'WDC WD5000AAKS');
   assert.deepEqual(f.warnings, []);
+});
+
+test('hand-edited fixtures from before the vmnoise section: no vmNoise, and no warning for its absence', () => {
+  for (const name of ['old-lsblk.txt', 'lsblk-pairs.txt', 'garbled.txt']) {
+    const f = parse(name);
+    assert.equal(f.vmNoise, undefined, name);
+    assert.ok(!f.warnings.some((w) => w.startsWith('vmnoise')), name);
+  }
+});
+
+test('a vmnoise section with values it cannot read warns and leaves them unknown', () => {
+  const text = fixture('debian12-sh.txt').replace(/(@@IOVLAB:section:vmnoise@@\r?\n)[^@]*/, '$1hypervisor=maybe\nreporting=1\norder=-3\nnoise\n');
+  const f = nodeFactsSchema.parse(parseProbeOutput(text));
+  assert.deepEqual(f.vmNoise, { hypervisor: null, freePageReporting: true, pageReportingOrder: null });
+  assert.deepEqual(f.warnings, ['vmnoise: 1 line(s) not understood', 'vmnoise: hypervisor=maybe is not 0 or 1']);
 });
 
 test('garbled.txt (hand-edited): each broken section becomes a warning naming it; the rest still counts', () => {

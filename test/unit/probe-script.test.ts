@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { PROBED_TOOLS } from '../../shared/facts.js';
 import { nodeFactsSchema } from '../../shared/probe/facts-schema.js';
 import { parseProbeOutput } from '../../shared/probe/parse.js';
@@ -20,6 +20,18 @@ test('PROBE_SCRIPT passes shellcheck -s sh (POSIX, no bashisms)', { skip: findOn
 function osReleaseId(): string | null {
   const text = ['/etc/os-release', '/usr/lib/os-release'].filter(existsSync).map((f) => readFileSync(f, 'utf8'))[0] ?? '';
   return /^ID=["']?([^"'\n]*)/m.exec(text)?.[1] ?? null;
+}
+
+/** The vmnoise section's facts read here in TypeScript: the hypervisor flag, balloon feature bit 5, the order. */
+function vmNoiseOfThisMachine(flags: Set<string>) {
+  const drivers = '/sys/bus/virtio/drivers/virtio_balloon';
+  const balloons = existsSync(drivers) ? readdirSync(drivers).filter((d) => d.startsWith('virtio')) : [];
+  const order = '/sys/module/page_reporting/parameters/page_reporting_order';
+  return {
+    hypervisor: flags.has('hypervisor'),
+    freePageReporting: balloons.some((d) => readFileSync(`${drivers}/${d}/features`, 'utf8')[5] === '1'),
+    pageReportingOrder: existsSync(order) ? Number(readFileSync(order, 'utf8').trim()) : null,
+  };
 }
 
 /** What can change while the probe runs (other work on this machine adds links and tools). */
@@ -53,6 +65,7 @@ for (const shell of probeShells()) {
     assert.equal(facts.kvmDevice, existsSync('/dev/kvm'));
     const flags = new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/));
     assert.deepEqual(facts.cpu.virtFlags, (['vmx', 'svm'] as const).filter((f) => flags.has(f)));
+    assert.deepEqual(facts.vmNoise, vmNoiseOfThisMachine(flags));
 
     // The probe must agree with the reading taken just before it or just after it.
     const either = <T>(label: string, got: T, pick: (v: ReturnType<typeof volatileFacts>) => T) => {

@@ -1,4 +1,5 @@
 import type { LabNode } from '../../../shared/model.js';
+import { describeVmNoise } from '../../../shared/experiments.js';
 import { useApp } from '../store/index.js';
 import { BlockDevicesTable, NicsTable, ToolsTable } from './FactsTables.js';
 import { formatBytes, formatTime, orDash } from './format.js';
@@ -39,6 +40,12 @@ export function FactsPanel({ node }: { node: LabNode }) {
         <dd data-testid="facts-virt">{virt}</dd>
         <dt>/dev/kvm</dt>
         <dd data-testid="facts-kvm">{f.kvmDevice ? <span className="badge ok">present</span> : <span className="badge bad">absent</span>}</dd>
+        {f.vmNoise && (
+          <>
+            <dt title="A VM that gives freed memory back to its hypervisor makes buffered writes vary between repeats">Memory noise</dt>
+            <dd data-testid="facts-vm-noise">{describeVmNoise(f.vmNoise)}</dd>
+          </>
+        )}
       </dl>
       {f.warnings.length > 0 && (
         <ul className="warnings small" data-testid="facts-warnings">

@@ -1,6 +1,7 @@
 // The report's descriptive sections: labs and node facts, configurations (QEMU command line,
 // libvirt XML, xl.cfg: as run, or rendered from the plan, and said which), and the provenance
 // appendix (tool versions, kernels, accelerators, dates).
+import { describeVmNoise } from '../../../../shared/experiments.js';
 import type { ConfigTexts, ConfigVM, ProvenanceVM, ReportLab } from '../../../../shared/report/index.js';
 
 /** ISO time as "2026-11-26 10:00:00 UTC": unambiguous in a printed report. */
@@ -27,6 +28,7 @@ export function LabsSection({ labs }: { labs: ReportLab[] }) {
                   <th>OS / kernel</th>
                   <th>CPU</th>
                   <th>KVM</th>
+                  <th title="Whether the node is itself a VM that gives freed memory back to its hypervisor, which makes buffered writes vary">Memory</th>
                   <th>Probed</th>
                 </tr>
               </thead>
@@ -39,6 +41,7 @@ export function LabsSection({ labs }: { labs: ReportLab[] }) {
                     <td>{n.facts ? `${n.facts.distro.prettyName ?? '—'} / ${n.facts.kernel ?? '—'}` : 'not probed'}</td>
                     <td>{n.facts ? `${n.facts.cpu.model ?? '—'} (${n.facts.cpu.cores ?? '?'} cores${n.facts.cpu.virtFlags.length ? `, ${n.facts.cpu.virtFlags.join('/')}` : ''})` : '—'}</td>
                     <td>{n.facts ? (n.facts.kvmDevice ? '/dev/kvm' : 'none') : '—'}</td>
+                    <td className="small">{n.facts?.vmNoise ? describeVmNoise(n.facts.vmNoise) : '—'}</td>
                     <td className="small">{n.probedAt ?? '—'}</td>
                   </tr>
                 ))}
