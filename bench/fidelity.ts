@@ -9,7 +9,7 @@
 // the comparison measures the harness, not the noise of a shared virtual disk; `disk` as the
 // third argument uses /var/tmp instead.
 // Goal: the median bandwidth ratio iovlab / by hand within 0.97–1.03 for every workload.
-// Run as root: node --import tsx bench/fidelity.ts [size=2G] [rounds=20] [ram|disk]
+// Run as root: node --import tsx bench/fidelity.ts [size=2G] [rounds=40] [ram|disk]
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
@@ -23,11 +23,12 @@ import { netnsUnavailableReason, startNsLab, type NsLab } from '../test/helpers/
 import { openBenchLab, type BenchLab } from '../test/helpers/bench-lab.js';
 
 const SIZE = process.argv[2] ?? '2G';
-const ROUNDS = Math.max(1, Number(process.argv[3] ?? 20));
+const ROUNDS = Math.max(1, Number(process.argv[3] ?? 40));
 const LOW = 0.97;
 const HIGH = 1.03;
 const ON_DISK = process.argv[4] === 'disk';
-const SETTLE_S = 3;
+/** Seconds of rest after the reset: past the 2 s delay of free page reporting, or 1 s when it is paused. */
+let settleS = 3;
 const dir = `/var/tmp/iovlab/fidelity-${process.pid}`;
 const ramImage = `/dev/shm/iovlab-fidelity-${process.pid}.img`;
 /** Room for the test file and ext4's own, whatever SIZE is (up to 5 GiB). */
@@ -62,13 +63,13 @@ function ramDisk(): { undo: () => void; where: string } {
  * against 2.6-3.1 GB/s with reporting paused). Reporting covers free blocks of at least
  * page_reporting_order; raising it to the largest order (10) pauses it for the benchmark.
  */
-function pauseFreePageReporting(): { note: string; undo: () => void } {
+function pauseFreePageReporting(): { paused: boolean; note: string; undo: () => void } {
   const param = '/sys/module/page_reporting/parameters/page_reporting_order';
-  if (!existsSync(param)) return { note: 'no free page reporting in this kernel', undo: () => undefined };
+  if (!existsSync(param)) return { paused: false, note: 'no free page reporting in this kernel', undo: () => undefined };
   const was = readFileSync(param, 'utf8').trim();
-  if (Number(was) >= 10) return { note: `free page reporting already paused (order ${was})`, undo: () => undefined };
+  if (Number(was) >= 10) return { paused: true, note: `free page reporting already paused (order ${was})`, undo: () => undefined };
   writeFileSync(param, '10');
-  return { note: `free page reporting paused (page_reporting_order ${was} -> 10, restored after)`, undo: () => writeFileSync(param, was) };
+  return { paused: true, note: `free page reporting paused (page_reporting_order ${was} -> 10, restored after)`, undo: () => writeFileSync(param, was) };
 }
 
 function planFor(workloads: object[]): Plan {
@@ -118,7 +119,7 @@ async function byHand(lab: NsLab, workload: object): Promise<number> {
  * sides touch equally cold memory whatever the seconds of setup iovlab spends before its command.
  */
 async function settle(lab: NsLab): Promise<void> {
-  await ssh(lab, `sync; ${ON_DISK ? '' : `fstrim ${dir}; `}echo 3 > /proc/sys/vm/drop_caches; sleep ${SETTLE_S}`);
+  await ssh(lab, `sync; ${ON_DISK ? '' : `fstrim ${dir}; `}echo 3 > /proc/sys/vm/drop_caches; sleep ${settleS}`);
 }
 
 async function viaIovlab(lab: NsLab, bench: BenchLab, workload: object): Promise<number> {
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
   // Mount first: the node's sshd lives in the mount namespace `ip netns exec` copies when the
   // lab starts, and "/" is private here, so a later mount would never reach the node.
   const reporting = pauseFreePageReporting();
+  if (reporting.paused) settleS = 1;
   const ram = ON_DISK ? { where: 'the disk under /var/tmp', undo: () => undefined } : ramDisk();
   const lab = await startNsLab();
   const bench = await openBenchLab(lab, 'fidelity');
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     rmSync(bench.dataDir, { recursive: true, force: true });
   }
-  console.log(`fidelity: ${SIZE} per run on ${ram.where}, ${ROUNDS} interleaved rounds after a warm-up round, sync + ${SETTLE_S} s before each, medians in MB/s (10^6 B/s); ${reporting.note}`);
+  console.log(`fidelity: ${SIZE} per run on ${ram.where}, ${ROUNDS} interleaved rounds after a warm-up round, sync, fstrim, drop caches + ${settleS} s before each, medians in MB/s (10^6 B/s); ${reporting.note}`);
   console.log('workload     by hand    iovlab   ratio  paired  paired 95% CI   hand CV  verdict');
   let allOk = true;
   for (const [id, f] of figures) {
