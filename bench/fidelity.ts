@@ -27,8 +27,8 @@ const ROUNDS = Math.max(1, Number(process.argv[3] ?? 40));
 const LOW = 0.97;
 const HIGH = 1.03;
 const ON_DISK = process.argv[4] === 'disk';
-/** Seconds of rest after the reset: past the 2 s delay of free page reporting, or 1 s when it is paused. */
-let settleS = 3;
+/** Seconds of rest after the reset: past the 2 s delay of free page reporting; 1 s even with it paused left dd-write at CV 14% against 5-8% (bench/README.md). */
+const settleS = 3;
 const dir = `/var/tmp/iovlab/fidelity-${process.pid}`;
 const ramImage = `/dev/shm/iovlab-fidelity-${process.pid}.img`;
 /** Room for the test file and ext4's own, whatever SIZE is (up to 5 GiB). */
@@ -63,13 +63,13 @@ function ramDisk(): { undo: () => void; where: string } {
  * against 2.6-3.1 GB/s with reporting paused). Reporting covers free blocks of at least
  * page_reporting_order; raising it to the largest order (10) pauses it for the benchmark.
  */
-function pauseFreePageReporting(): { paused: boolean; note: string; undo: () => void } {
+function pauseFreePageReporting(): { note: string; undo: () => void } {
   const param = '/sys/module/page_reporting/parameters/page_reporting_order';
-  if (!existsSync(param)) return { paused: false, note: 'no free page reporting in this kernel', undo: () => undefined };
+  if (!existsSync(param)) return { note: 'no free page reporting in this kernel', undo: () => undefined };
   const was = readFileSync(param, 'utf8').trim();
-  if (Number(was) >= 10) return { paused: true, note: `free page reporting already paused (order ${was})`, undo: () => undefined };
+  if (Number(was) >= 10) return { note: `free page reporting already paused (order ${was})`, undo: () => undefined };
   writeFileSync(param, '10');
-  return { paused: true, note: `free page reporting paused (page_reporting_order ${was} -> 10, restored after)`, undo: () => writeFileSync(param, was) };
+  return { note: `free page reporting paused (page_reporting_order ${was} -> 10, restored after)`, undo: () => writeFileSync(param, was) };
 }
 
 function planFor(workloads: object[]): Plan {
@@ -140,7 +140,6 @@ async function main(): Promise<void> {
   // Mount first: the node's sshd lives in the mount namespace `ip netns exec` copies when the
   // lab starts, and "/" is private here, so a later mount would never reach the node.
   const reporting = pauseFreePageReporting();
-  if (reporting.paused) settleS = 1;
   const ram = ON_DISK ? { where: 'the disk under /var/tmp', undo: () => undefined } : ramDisk();
   const lab = await startNsLab();
   const bench = await openBenchLab(lab, 'fidelity');
