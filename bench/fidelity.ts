@@ -14,6 +14,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { studentTQuantile } from '../shared/stats.js';
+import { PAGE_REPORTING_ORDER_PARAM, PAUSED_REPORTING_ORDER } from '../shared/experiments.js';
 import { buildWorkloadCommand, commandArgv } from '../shared/bench/commands.js';
 import { metricOf } from '../shared/bench/metric.js';
 import { parsePlan, type Plan } from '../shared/bench/plan.js';
@@ -64,12 +65,12 @@ function ramDisk(): { undo: () => void; where: string } {
  * page_reporting_order; raising it to the largest order (10) pauses it for the benchmark.
  */
 function pauseFreePageReporting(): { note: string; undo: () => void } {
-  const param = '/sys/module/page_reporting/parameters/page_reporting_order';
+  const param = PAGE_REPORTING_ORDER_PARAM;
   if (!existsSync(param)) return { note: 'no free page reporting in this kernel', undo: () => undefined };
   const was = readFileSync(param, 'utf8').trim();
-  if (Number(was) >= 10) return { note: `free page reporting already paused (order ${was})`, undo: () => undefined };
-  writeFileSync(param, '10');
-  return { note: `free page reporting paused (page_reporting_order ${was} -> 10, restored after)`, undo: () => writeFileSync(param, was) };
+  if (Number(was) >= PAUSED_REPORTING_ORDER) return { note: `free page reporting already paused (order ${was})`, undo: () => undefined };
+  writeFileSync(param, String(PAUSED_REPORTING_ORDER));
+  return { note: `free page reporting paused (page_reporting_order ${was} -> ${PAUSED_REPORTING_ORDER}, restored after)`, undo: () => writeFileSync(param, was) };
 }
 
 function planFor(workloads: object[]): Plan {

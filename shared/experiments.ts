@@ -38,13 +38,16 @@ function xenNotes(node: string, facts: NodeFacts): string[] {
 }
 
 /** The largest order a kernel's free page reporting knows on x86: at it, reporting all but stops. */
-const PAUSED_REPORTING_ORDER = 10;
+export const PAUSED_REPORTING_ORDER = 10;
+export const PAGE_REPORTING_ORDER_PARAM = '/sys/module/page_reporting/parameters/page_reporting_order';
+
+const reportingPaused = (order: number | null): boolean => (order ?? 0) >= PAUSED_REPORTING_ORDER;
 
 /** One line for a node's VmNoise: "VM; free page reporting on (order 9)". */
 export function describeVmNoise(noise: VmNoise): string {
   const host = noise.hypervisor === null ? 'hypervisor unknown' : noise.hypervisor ? 'VM' : 'bare metal';
   if (!noise.freePageReporting) return `${host}; no free page reporting`;
-  const paused = (noise.pageReportingOrder ?? 0) >= PAUSED_REPORTING_ORDER;
+  const paused = reportingPaused(noise.pageReportingOrder);
   const order = noise.pageReportingOrder === null ? '' : ` (order ${noise.pageReportingOrder})`;
   return `${host}; free page reporting ${paused ? 'paused' : 'on'}${order}`;
 }
@@ -52,10 +55,10 @@ export function describeVmNoise(noise: VmNoise): string {
 /** Storage nodes: a VM that gives its freed memory back to its hypervisor makes buffered writes vary. */
 function vmNoiseNotes(node: string, facts: NodeFacts): string[] {
   const noise = facts.vmNoise;
-  if (!noise?.freePageReporting || (noise.pageReportingOrder ?? 0) >= PAUSED_REPORTING_ORDER) return [];
+  if (!noise?.freePageReporting || reportingPaused(noise.pageReportingOrder)) return [];
   return [
     `${node} is a VM that hands freed memory back to its hypervisor (free page reporting), so buffered writes can vary 2-3x between repeats: ` +
-      `use direct I/O or more repeats, or pause it while measuring (echo ${PAUSED_REPORTING_ORDER} > /sys/module/page_reporting/parameters/page_reporting_order; restore ${noise.pageReportingOrder ?? 'the old value'} after).`,
+      `use direct I/O or more repeats, or pause it while measuring (echo ${PAUSED_REPORTING_ORDER} > ${PAGE_REPORTING_ORDER_PARAM}; restore ${noise.pageReportingOrder ?? 'the old value'} after).`,
   ];
 }
 
