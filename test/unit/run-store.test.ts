@@ -203,6 +203,26 @@ test('statsByLabel: repeated imports under one label form one sample set across 
   store.close();
 });
 
+test('statsByLabel: host figures across runs sampled on different disks are the busiest disk\'s; a failed re-run drops out', () => {
+  const { store, labId } = fresh();
+  const one = (value: number, samples: IostatSample[]) => {
+    const run = store.runs.create({ labId, name: 'moved', label: 'moved', plan: null, tags: {}, steps: [{ index: 0, configName: 'as-is', workloadId: 'write', targetName: 't', repeat: 1, tool: 'dd' }], owner: null });
+    const stepId = store.runs.steps(run.id)[0]?.id ?? 0;
+    store.runs.updateStep(stepId, { status: 'ok', metric: { name: 'bandwidth', value, unit: 'MBps' } });
+    store.runs.addSamples(stepId, samples);
+    return stepId;
+  };
+  one(100, [sample(1, 'vdb', 40, { wMBps: 40 }), sample(2, 'vdb', 60, { wMBps: 40 })]);
+  one(110, [sample(1, 'sdc', 90, { avgQueue: 4 })]);
+  const last = one(120, [sample(1, 'sdc', 70, { avgQueue: 2 })]);
+  const [row] = store.runs.statsByLabel({ labId });
+  assert.deepEqual([row?.runs, row?.n, row?.median, row?.host], [3, 3, 110, { avgRqSectors: 128, avgQueue: 3, utilPct: 80, samples: 2 }], 'sdc moved 200 MB/s over two samples, vdb 80');
+  store.runs.updateStep(last, { status: 'failed', metric: null, error: 're-run failed' });
+  const [withoutLast] = store.runs.statsByLabel({ labId });
+  assert.deepEqual([withoutLast?.runs, withoutLast?.n, withoutLast?.mean, withoutLast?.host?.utilPct], [2, 2, 105, 90]);
+  store.close();
+});
+
 test('transaction: an import is all or nothing', () => {
   const { store, labId } = fresh();
   assert.throws(() =>

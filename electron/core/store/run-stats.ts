@@ -1,13 +1,13 @@
-// Statistics queries over stored steps. One grouped query per call reads only the partial
-// covering index steps_ok_metrics (ok steps with a metric, plus the per-step host sums the
-// store keeps), so thousands of runs cost one index scan, not their stdout pages or samples;
-// shared/bench/stats-rows.ts then turns each group into a row with shared/stats.ts.
+// Statistics queries. They read run_cells (migration 0007): one row per run and cell with the
+// run's ok values and host sums, which triggers keep in step with the steps. So thousands of
+// runs cost one pass over narrow rows that already carry their label, not a join of every
+// step with its run; shared/bench/stats-rows.ts then turns each group into a row with
+// shared/stats.ts.
 import type { StatsRow, StepMetric } from '../../../shared/bench/types.js';
 import { statsRow, type HostAggregate, type LabelStatsRow } from '../../../shared/bench/stats-rows.js';
 import type { Database } from './db.js';
 
-const OK_STEP = "st.status = 'ok' AND st.metric_value IS NOT NULL";
-const CELL = 'r.label, st.config_name, st.workload_id, st.target_name, st.metric_unit';
+const CELL = 'c.label, c.config_name, c.workload_id, c.target_name, c.metric_unit';
 
 interface GroupRow {
   label: string;
@@ -37,24 +37,31 @@ interface DeviceRow {
   traffic: number;
 }
 
-const HOST_SUMS = 'sum(st.host_samples) AS samples, sum(st.host_rq_sum) AS rq, sum(st.host_queue_sum) AS queue, sum(st.host_util_sum) AS util, sum(st.host_traffic_sum) AS traffic';
+// run_cells keeps the steps' host column names, so one list sums either table.
+const HOST_SUMS = (t: 'c' | 'st') =>
+  `sum(${t}.host_samples) AS samples, sum(${t}.host_rq_sum) AS rq, sum(${t}.host_queue_sum) AS queue, sum(${t}.host_util_sum) AS util, sum(${t}.host_traffic_sum) AS traffic`;
 
-// `scope` selects the runs: one run by id, every run of a lab, or all runs.
+// `scope` selects the runs (on run_cells c): one run by id, every run of a lab, or all runs.
 function queries(db: Database, scope: string) {
   return {
+    // Each cell's values are a JSON array; their contents are joined as text into one array
+    // per group, which spares SQLite from printing every number again.
     groups: db.prepare(`
-      SELECT r.label AS label, st.config_name AS configName, st.workload_id AS workloadId, st.target_name AS targetName,
-        st.metric_unit AS unit, min(st.idx) AS firstIdx, count(DISTINCT r.id) AS runs, json_group_array(st.metric_value) AS "values",
-        min(st.host_device) AS device, max(st.host_device) AS lastDevice, ${HOST_SUMS}
-      FROM runs r JOIN steps st ON st.run_id = r.id
-      WHERE ${scope} AND ${OK_STEP}
+      SELECT c.label AS label, c.config_name AS configName, c.workload_id AS workloadId, c.target_name AS targetName,
+        c.metric_unit AS unit, min(c.first_idx) AS firstIdx, count(*) AS runs,
+        '[' || group_concat(substr(c.metric_values, 2, length(c.metric_values) - 2), ',') || ']' AS "values",
+        min(c.host_device) AS device, max(c.host_last_device) AS lastDevice, ${HOST_SUMS('c')}
+      FROM run_cells c
+      WHERE ${scope}
       GROUP BY ${CELL}`),
     // Only for a group whose steps were sampled on different devices (rare: a target moved).
     devices: db.prepare(`
-      SELECT st.host_device AS device, ${HOST_SUMS}
-      FROM runs r JOIN steps st ON st.run_id = r.id
-      WHERE ${scope} AND ${OK_STEP} AND r.label = @label AND st.config_name = @configName AND st.workload_id = @workloadId
-        AND st.target_name IS @targetName AND st.metric_unit = @unit AND st.host_device IS NOT NULL
+      SELECT st.host_device AS device, ${HOST_SUMS('st')}
+      FROM run_cells c JOIN steps st ON st.run_id = c.run_id AND st.config_name = c.config_name AND st.workload_id = c.workload_id
+        AND st.target_name IS c.target_name AND st.metric_unit = c.metric_unit
+      WHERE ${scope} AND c.label = @label AND c.config_name = @configName AND c.workload_id = @workloadId
+        AND c.target_name IS @targetName AND c.metric_unit = @unit
+        AND st.status = 'ok' AND st.metric_value IS NOT NULL AND st.host_device IS NOT NULL
       GROUP BY st.host_device`),
   };
 }
@@ -67,8 +74,8 @@ export interface RunStatsQueries {
 }
 
 export function createRunStatsQueries(db: Database): RunStatsQueries {
-  const ofRun = queries(db, 'r.id = @runId');
-  const ofLab = queries(db, 'r.lab_id = @labId');
+  const ofRun = queries(db, 'c.run_id = @runId');
+  const ofLab = queries(db, 'c.lab_id = @labId');
   const ofAll = queries(db, '1 = 1');
 
   const build = (q: ReturnType<typeof queries>, params: Record<string, number>): (LabelStatsRow & { firstIdx: number })[] =>

@@ -6,5 +6,6 @@ import { migration as probes } from './0003-probes.js';
 import { migration as secrets } from './0004-secrets.js';
 import { migration as runs } from './0005-runs.js';
 import { migration as installs } from './0006-installs.js';
+import { migration as runCells } from './0007-run-cells.js';
 
-export const MIGRATIONS: readonly Migration[] = [labsAndNodes, hostKeys, probes, secrets, runs, installs];
+export const MIGRATIONS: readonly Migration[] = [labsAndNodes, hostKeys, probes, secrets, runs, installs, runCells];
