@@ -1,11 +1,13 @@
 // The run store under load (issue 3, "Store"): ingest 1,000,000 iostat samples (goal < 3 s) and
-// statistics with 10,000 runs stored (goal < 50 ms for a run's statistics; statistics across
-// all runs by label are reported against the same figure as a stretch). Each figure is printed
-// with its ratio to a baseline measured here in the same process on the same kind of file:
+// statistics with 10,000 runs stored (goal < 50 ms, both for one run's statistics and for
+// statistics across all of them by label). Each figure is printed with its ratio to a baseline
+// measured here in the same process on the same kind of file:
 //   ingest  vs one INSERT per transaction (autocommit), timed for up to 3 s and extrapolated
 //           to a million;
-//   stats   vs a full scan (the same figures from the steps and samples tables with their
-//           indexes and the per-step host sums unused), and vs one stats(run) per run (N+1).
+//   stats   of a run: vs a full scan (the same figures from the steps and samples tables with
+//           their indexes and the per-step host sums unused);
+//   across  runs: vs one stats(run) per run (N+1), and vs the same groups read from every step
+//           joined to its run (the query before migration 0007's run_cells; SQL alone).
 // Run: npx tsx bench/store-ingest.ts [samples=1000000] [runs=10000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,20 +120,29 @@ function benchStats(): boolean {
     FROM steps st NOT INDEXED JOIN samples sa NOT INDEXED ON sa.step_id = st.id
     WHERE st.run_id = ? AND st.status = 'ok' AND st.metric_value IS NOT NULL
     GROUP BY 1, 2, 3, 4`);
+  const overSteps = db.prepare(`
+    SELECT r.label, st.config_name, st.workload_id, st.target_name, st.metric_unit, min(st.idx), count(DISTINCT r.id), json_group_array(st.metric_value),
+      min(st.host_device), max(st.host_device), sum(st.host_samples), sum(st.host_rq_sum), sum(st.host_queue_sum), sum(st.host_util_sum), sum(st.host_traffic_sum)
+    FROM runs r JOIN steps st ON st.run_id = r.id
+    WHERE r.lab_id = ? AND st.status = 'ok' AND st.metric_value IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5`);
   const scanMs = timeIt(3, () => fullScan.all(runIds[0] ?? 1));
+  const overStepsMs = timeIt(7, () => overSteps.all(labId));
   const n1Ms = timeIt(1, () => runIds.map((id) => store.runs.stats(id)));
   db.close();
   store.close();
 
-  // The goal is for the statistics query every view makes (runs show, reports, the UI): one
-  // run's statistics in a store of 10,000 runs. Statistics across all of them by label are
-  // held to the same figure as a stretch goal, reported but not gating.
-  const ok = oneRunMs < STATS_GOAL_MS;
-  console.log(`iovlab   stats of one run among ${RUNS.toLocaleString('en')}: ${fmt(oneRunMs, 3)} ms (median of 200, random runs)   goal < ${STATS_GOAL_MS} ms: ${verdict(ok)}`);
+  // The goal holds for both readings of "a statistics query over 10,000 runs": the query every
+  // view makes (runs show, reports, the UI: one run's statistics in a store of 10,000 runs),
+  // and statistics across all of them by label (`iovlab runs stats`, the API's run.statsByLabel).
+  const oneOk = oneRunMs < STATS_GOAL_MS;
+  const acrossOk = acrossMs < STATS_GOAL_MS;
+  console.log(`iovlab   stats of one run among ${RUNS.toLocaleString('en')}: ${fmt(oneRunMs, 3)} ms (median of 200, random runs)   goal < ${STATS_GOAL_MS} ms: ${verdict(oneOk)}`);
   console.log(`baseline the same by full scan: ${fmt(scanMs)} ms → ratio ${fmt(oneRunMs / scanMs, 5)} (${fmt(scanMs / oneRunMs, 0)}× faster)`);
-  console.log(`iovlab   stats across all ${RUNS.toLocaleString('en')} runs by label: ${fmt(acrossMs)} ms (${rows.length} rows, n=${rows[0]?.n ?? 0} each, host figures included)   stretch < ${STATS_GOAL_MS} ms: ${verdict(acrossMs < STATS_GOAL_MS)}`);
+  console.log(`iovlab   stats across all ${RUNS.toLocaleString('en')} runs by label: ${fmt(acrossMs)} ms (${rows.length} rows, n=${rows[0]?.n ?? 0} each, host figures included)   goal < ${STATS_GOAL_MS} ms: ${verdict(acrossOk)}`);
   console.log(`baseline the same as ${RUNS.toLocaleString('en')} per-run queries (N+1): ${fmt(n1Ms)} ms → ratio ${fmt(acrossMs / n1Ms, 4)} (${fmt(n1Ms / acrossMs, 0)}× faster)`);
-  return ok;
+  console.log(`baseline the same groups from every step joined to its run (SQL alone, before run_cells): ${fmt(overStepsMs)} ms → ratio ${fmt(acrossMs / overStepsMs, 3)}`);
+  return oneOk && acrossOk;
 }
 
 try {
