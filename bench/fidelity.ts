@@ -14,7 +14,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
-import { studentTQuantile } from '../shared/stats.js';
+import { studentTQuantile, summarize } from '../shared/stats.js';
 import { PAGE_REPORTING_ORDER_PARAM, PAUSED_REPORTING_ORDER } from '../shared/experiments.js';
 import { buildWorkloadCommand, commandArgv } from '../shared/bench/commands.js';
 import { metricOf } from '../shared/bench/metric.js';
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     const fastRatio = fastIov.mean / fastHand.mean;
     // Same-round pairs cancel slow drift of the machine; a systematic harness cost shows in both.
     const ci = pairedRatioCi(f.iovlab.map((v, i) => v / (f.hand[i] ?? NaN)));
-    const cv = sampleStandardDeviation(f.hand) / mean(f.hand);
+    const cv = summarize(f.hand).cv ?? 0;
     const ok = fastRatio >= LOW && fastRatio <= HIGH;
     allOk &&= ok;
     const why = ok ? 'ok' : ci[0] > HIGH || ci[1] < LOW ? 'BIASED (paired interval outside the band)' : ci[0] <= 1 && ci[1] >= 1 ? 'not resolved: no bias found, noise wider than the band' : `OUTSIDE ${LOW}-${HIGH}`;
@@ -203,9 +203,8 @@ async function main(): Promise<void> {
  * single best so that one lucky run does not decide.
  */
 function fastestQuarter(values: readonly number[]): { mean: number; cv: number } {
-  const fastest = [...values].sort((a, b) => b - a).slice(0, Math.max(1, Math.ceil(values.length / 4)));
-  const m = mean(fastest);
-  return { mean: m, cv: fastest.length > 1 ? sampleStandardDeviation(fastest) / m : 0 };
+  const fastest = summarize([...values].sort((a, b) => b - a).slice(0, Math.max(1, Math.ceil(values.length / 4))));
+  return { mean: fastest.mean, cv: fastest.cv ?? 0 };
 }
 
 /** 95% interval of the geometric-mean paired ratio (Student t on the log ratios). */
